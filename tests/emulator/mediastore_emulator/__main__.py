@@ -1,0 +1,3 @@
+from mediastore_emulator.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,91 @@
+"""Command line: build the service, serve it with werkzeug's threaded server, stop cleanly on SIGTERM/SIGINT."""
+
+import argparse
+import signal
+import sys
+import threading
+
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from mediastore_emulator.auth import Authenticator
+from mediastore_emulator.model import MediaStore
+from mediastore_emulator.protocol import EmulatorApp
+from mediastore_emulator.store import open_store
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """No access log (it would be noise in test output); errors still reach stderr, never with headers."""
+
+    def log_request(self, code="-", size="-"):
+        pass
+
+    def log(self, type, message, *args):
+        # Malformed-request messages quote the request line, which can be a chunk of object data: keep it short.
+        text = message % args if args else message
+        super().log(type, "%s", text[:200])
+
+    def connection_dropped(self, error, environ=None):
+        # After a dropped connection (an injected fault) the rest of the buffered body must not be read as
+        # another request.
+        self.close_connection = True
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="mediastore-emulator",
+        description="Local endpoint speaking the AWS Elemental MediaStore control and data plane APIs.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=4599, help="port to listen on; 0 picks a free one (default 4599)")
+    parser.add_argument("--state-dir", help="keep containers, policies, tags and objects here across restarts")
+    parser.add_argument("--create-delay", type=float, default=1.0, help="seconds a new container stays CREATING")
+    parser.add_argument("--delete-delay", type=float, default=1.0, help="seconds a deleted container stays DELETING")
+    parser.add_argument("--access-key", default="AKIDLOCALMEDIASTORE", help="the one accepted access key")
+    parser.add_argument("--secret-key", default="local-mediastore-secret", help="its secret key")
+    parser.add_argument("--account-id", default="111122223333", help="account id used in ARNs")
+    parser.add_argument("--region", default="us-east-1", help="region used in ARNs")
+    parser.add_argument("--public-url", help="base URL put in container endpoints (default: the listening URL)")
+    return parser
+
+
+def build_app(args):
+    """The WSGI app and its service for parsed arguments (also used by in-process tests)."""
+    service = MediaStore(
+        open_store(args.state_dir),
+        account_id=args.account_id,
+        region=args.region,
+        create_delay=args.create_delay,
+        delete_delay=args.delete_delay,
+    )
+    app = EmulatorApp(service, Authenticator(args.access_key, args.secret_key), args.create_delay, args.delete_delay)
+    return app, service
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    for name in ("create_delay", "delete_delay"):
+        if getattr(args, name) < 0:
+            build_parser().error(f"--{name.replace('_', '-')} must be >= 0")
+    app, service = build_app(args)
+    server = make_server(args.host, args.port, app, threaded=True, request_handler=QuietRequestHandler)
+    server.daemon_threads = True
+    port = server.server_address[1]
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    base_url = f"http://{host}:{port}"
+    service.endpoint_base = args.public_url or base_url
+
+    def stop(signum, frame):
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    print(f"mediastore-emulator listening on {base_url}", flush=True)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
