@@ -1,0 +1,228 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the elemental.mediastore collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: mediastore_container_info
+version_added: 0.1.0
+short_description: Describe AWS Elemental MediaStore containers and their policies
+description:
+  - With O(name), describe one container with its tags and every policy (access, CORS, lifecycle, metric).
+  - Without O(name), list every container of the account and region with its basic fields.
+  - Never changes anything.
+notes:
+  - AWS ended support for AWS Elemental MediaStore on 2025-11-13. The module keeps working against
+    MediaStore-compatible services; set O(endpoint_url) to the service's control-plane URL (for the
+    collection's local endpoint, the URL C(mediastore-emulator) prints when it starts).
+  - MediaStore answers policy and tag requests only for an C(ACTIVE) container; for a container that is
+    C(CREATING) or C(DELETING), the tags and policies are returned as V(null).
+author:
+  - Contributors to the elemental.mediastore collection (!UNKNOWN)
+options:
+  name:
+    description:
+      - The name of one container to describe in full.
+      - When the container does not exist, RV(containers) is an empty list; this is not a failure.
+      - When not set, every container is listed, without tags and policies.
+    type: str
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+attributes:
+  check_mode:
+    description: Can run in check mode and return changed status prediction without modifying target.
+    support: full
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: N/A
+    details: The module never changes anything.
+  action_group:
+    description: Use C(group/elemental.mediastore.aws) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - elemental.mediastore.aws
+"""
+
+EXAMPLES = r"""
+- name: Every container of the account and region
+  elemental.mediastore.mediastore_container_info:
+  register: all_containers
+
+- name: The names of the containers that are ready for objects
+  ansible.builtin.debug:
+    msg: "{{ all_containers.containers | selectattr('status', 'equalto', 'ACTIVE') | map(attribute='name') | list }}"
+
+- name: One container with its tags and policies
+  elemental.mediastore.mediastore_container_info:
+    name: live_origin
+  register: origin
+
+- name: Fail early when the origin has no CORS policy
+  ansible.builtin.assert:
+    that:
+      - origin.containers | length == 1
+      - origin.containers[0].cors_policy is not none
+    fail_msg: "live_origin is missing or has no CORS policy"
+"""
+
+RETURN = r"""
+containers:
+  description:
+    - The containers; one (or none, when it does not exist) with O(name), every container without it.
+    - RV(containers[].tags), RV(containers[].policy), RV(containers[].cors_policy), RV(containers[].lifecycle_policy)
+      and RV(containers[].metric_policy) are returned only with O(name).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    arn:
+      description: The container's ARN.
+      type: str
+      returned: always
+      sample: arn:aws:mediastore:us-east-1:111122223333:container/live_origin
+    name:
+      description: The container's name.
+      type: str
+      returned: always
+      sample: live_origin
+    endpoint:
+      description: The container's data endpoint; V(null) while the container is C(CREATING).
+      type: str
+      returned: always
+      sample: https://aaabbbcccdddee.data.mediastore.us-east-1.amazonaws.com
+    status:
+      description: C(ACTIVE), C(CREATING) or C(DELETING).
+      type: str
+      returned: always
+      sample: ACTIVE
+    creation_time:
+      description: When the container was created, ISO 8601.
+      type: str
+      returned: always
+      sample: "2026-11-21T19:30:41+00:00"
+    access_logging_enabled:
+      description: Whether access logging is on.
+      type: bool
+      returned: always
+      sample: false
+    tags:
+      description: The container's tags.
+      type: dict
+      returned: with O(name)
+      sample: {"team": "video-platform"}
+    policy:
+      description: The container (access) policy, parsed; V(null) when there is none.
+      type: dict
+      returned: with O(name)
+      sample:
+        Version: "2012-10-17"
+        Statement:
+          - Sid: PublicRead
+            Effect: Allow
+            Principal: "*"
+            Action: ["mediastore:GetObject", "mediastore:DescribeObject"]
+            Resource: arn:aws:mediastore:us-east-1:111122223333:container/live_origin/*
+            Condition: {"Bool": {"aws:SecureTransport": "true"}}
+    cors_policy:
+      description:
+        - The CORS rules with snake_case keys, in order (the first matching rule wins).
+        - V(null) when there are none.
+      type: list
+      elements: dict
+      returned: with O(name)
+      sample:
+        - allowed_origins: ["*"]
+          allowed_methods: ["GET", "HEAD"]
+          allowed_headers: ["*"]
+          max_age_seconds: 3000
+    lifecycle_policy:
+      description: The object lifecycle policy, parsed; V(null) when there is none.
+      type: dict
+      returned: with O(name)
+      sample:
+        rules:
+          - definition:
+              path: [{"wildcard": "live/*.ts"}]
+              days_since_create: [{"numeric": [">", 7]}]
+            action: EXPIRE
+    metric_policy:
+      description: The metric policy with snake_case keys; V(null) when there is none.
+      type: dict
+      returned: with O(name)
+      sample:
+        container_level_metrics: ENABLED
+        metric_policy_rules:
+          - object_group: "live/1080p/*"
+            object_group_name: rendition_1080p
+"""
+
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
+from ansible_collections.elemental.mediastore.plugins.module_utils._container import container_view, parse_policy_text
+from ansible_collections.elemental.mediastore.plugins.module_utils._names import container_name_problems
+from ansible_collections.elemental.mediastore.plugins.module_utils._service import MediaStoreModule, describe_container
+
+LIST_PAGE_SIZE = 100  # the most ListContainers accepts
+
+
+def policy_or_none(control, operation, name, key, not_found="PolicyNotFoundException"):
+    try:
+        return getattr(control, operation)(ContainerName=name, aws_retry=True)[key]
+    except is_boto3_error_code(not_found):
+        return None
+
+
+def describe_one(control, name):
+    container = describe_container(control, name)
+    if container is None:
+        return []
+    view = container_view(container)
+    if container.get("Status") != "ACTIVE":
+        view.update(tags=None, policy=None, cors_policy=None, lifecycle_policy=None, metric_policy=None)
+        return [view]
+    tag_list = control.list_tags_for_resource(Resource=container["ARN"], aws_retry=True).get("Tags", [])
+    cors_policy = policy_or_none(control, "get_cors_policy", name, "CorsPolicy", "CorsPolicyNotFoundException")
+    metric_policy = policy_or_none(control, "get_metric_policy", name, "MetricPolicy")
+    view.update(
+        tags=boto3_tag_list_to_ansible_dict(tag_list),
+        policy=parse_policy_text(policy_or_none(control, "get_container_policy", name, "Policy")),
+        cors_policy=[camel_dict_to_snake_dict(rule) for rule in cors_policy] if cors_policy else None,
+        lifecycle_policy=parse_policy_text(policy_or_none(control, "get_lifecycle_policy", name, "LifecyclePolicy")),
+        metric_policy=camel_dict_to_snake_dict(metric_policy) if metric_policy else None,
+    )
+    return [view]
+
+
+def list_all(control):
+    containers = []
+    params = {"MaxResults": LIST_PAGE_SIZE}
+    while True:
+        page = control.list_containers(aws_retry=True, **params)
+        containers.extend(container_view(container) for container in page.get("Containers", []))
+        if not page.get("NextToken"):
+            return containers
+        params["NextToken"] = page["NextToken"]
+
+
+def main():
+    module = MediaStoreModule(argument_spec=dict(name=dict(type="str")), supports_check_mode=True)
+    name = module.params["name"]
+    if name is not None:
+        problems = container_name_problems(name, "name")
+        if problems:
+            module.fail_json(msg=" ".join(problems))
+    control = module.control_client()
+    if name is None:
+        containers = module.run(list_all, control)
+    else:
+        containers = module.run(describe_one, control, name)
+    module.exit_json(changed=False, containers=containers)
+
+
+if __name__ == "__main__":
+    main()
