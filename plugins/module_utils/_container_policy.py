@@ -1,0 +1,200 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the elemental.mediastore collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Container (access) policies: parse, check the service's rules, recognise the default policy (pure; no SDK).
+
+Validators return a list of problems, each naming the option and the rule; an empty list means valid.
+Comparison is amazon.aws's ``compare_policies``: statement order, key order and a single string versus a
+one-element list are not differences.
+"""
+
+import json
+import re
+
+from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
+
+POLICY_MAX_LENGTH = 8192
+DEFAULT_POLICY_SID = "MediaStoreFullAccess"
+SECURE_TRANSPORT_CONDITION = '{"Bool": {"aws:SecureTransport": "true"}}'
+# arn:aws:mediastore:<region>:<account>:container/<name>
+CONTAINER_ARN = re.compile(
+    r"arn:(?P<partition>[^:]+):mediastore:(?P<region>[^:]*):(?P<account>[^:]*):container/(?P<name>.+)"
+)
+
+
+def parse_policy(text, option="policy"):
+    """The policy document from the option's JSON text, and the problems found while reading it.
+
+    Returns ``(document, problems)``; ``document`` is None when the text is not a JSON object.
+    """
+    if isinstance(text, dict):
+        return text, []
+    if not isinstance(text, str) or not text.strip():
+        return None, [f"{option}: a policy document (a JSON object with Version and Statement) is required."]
+    try:
+        document = json.loads(text)
+    except ValueError as error:
+        return None, [f"{option}: not valid JSON ({error})."]
+    if not isinstance(document, dict):
+        return None, [
+            f"{option}: a policy must be a JSON object with Version and Statement, not {type(document).__name__}."
+        ]
+    return document, []
+
+
+def policy_json(document):
+    """The text sent to PutContainerPolicy: compact, key order as written (the size limit counts this text)."""
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+
+
+def statements(document):
+    """The statements of a document as a list (a single statement may be written as an object)."""
+    found = document.get("Statement") if isinstance(document, dict) else None
+    if isinstance(found, dict):
+        return [found]
+    return found if isinstance(found, list) else []
+
+
+def _as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def _statement_label(statement, index):
+    sid = statement.get("Sid") if isinstance(statement, dict) else None
+    return f"statement {sid!r}" if isinstance(sid, str) and sid else f"statement {index + 1}"
+
+
+def action_matches(pattern, action):
+    """IAM action matching: case-insensitive; ``*`` is any run of characters, ``?`` one character."""
+    regex = "".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern)
+    return re.fullmatch(regex, action, re.IGNORECASE | re.DOTALL) is not None
+
+
+def requires_secure_transport(statement):
+    """True when the statement's Condition has Bool aws:SecureTransport "true" (and only true)."""
+    condition = statement.get("Condition")
+    bool_block = condition.get("Bool") if isinstance(condition, dict) else None
+    if not isinstance(bool_block, dict):
+        return False
+    values = [value for key, value in bool_block.items() if key.lower() == "aws:securetransport"]
+    values = [item for value in values for item in _as_list(value)]
+    return bool(values) and all(str(value).lower() == "true" for value in values)
+
+
+def allows_put_object(statement):
+    """True when an Allow statement grants mediastore:PutObject (through Action, or through NotAction)."""
+    if statement.get("Effect") != "Allow":
+        return False
+    if "Action" in statement:
+        patterns = [a for a in _as_list(statement["Action"]) if isinstance(a, str)]
+        return any(action_matches(pattern, "mediastore:PutObject") for pattern in patterns)
+    if "NotAction" in statement:
+        patterns = [a for a in _as_list(statement["NotAction"]) if isinstance(a, str)]
+        return not any(action_matches(pattern, "mediastore:PutObject") for pattern in patterns)
+    return False
+
+
+def document_problems(document, container, option="policy"):
+    """Problems of a parsed policy that can be found without the container's ARN.
+
+    The service's documented rules: every statement has an Effect (Allow or Deny), a Principal, an Action
+    and a Resource; each Resource is inside container ``container``
+    (``arn:aws:mediastore:<region>:<account>:container/<name>/...``); a statement that allows
+    mediastore:PutObject carries the condition {"Bool": {"aws:SecureTransport": "true"}}.  The text sent is
+    ASCII and at most 8192 characters.
+    """
+    problems = []
+    text = policy_json(document)
+    if len(text) > POLICY_MAX_LENGTH:
+        problems.append(
+            f"{option}: a container policy has at most {POLICY_MAX_LENGTH} characters (compact JSON), "
+            f"this one has {len(text)}."
+        )
+    if not text.isascii():
+        odd = sorted({ch for ch in text if not ch.isascii()})
+        problems.append(f"{option}: a container policy must be ASCII only; it contains {''.join(odd[:5])!r}.")
+    found = document.get("Statement")
+    if not isinstance(found, (dict, list)) or not found:
+        problems.append(f"{option}: Statement must be a statement object or a non-empty list of statements.")
+        return problems
+    resource_prefix = re.compile(r"arn:aws:mediastore:[^:/]*:[^:/]*:container/" + re.escape(container) + "/.+")
+    for index, statement in enumerate(statements(document)):
+        label = _statement_label(statement, index)
+        if not isinstance(statement, dict):
+            problems.append(f"{option}: {label} must be a JSON object.")
+            continue
+        if statement.get("Effect") not in ("Allow", "Deny"):
+            problems.append(f"{option}: Effect in {label} must be 'Allow' or 'Deny'.")
+        for required in ("Principal", "Action", "Resource"):
+            if required not in statement:
+                problems.append(
+                    f"{option}: {label} has no {required}; every statement needs Principal, Action and Resource."
+                )
+        actions = _as_list(statement.get("Action", []))
+        if "Action" in statement and (not actions or not all(isinstance(action, str) and action for action in actions)):
+            problems.append(f"{option}: Action in {label} must be a string or a list of strings.")
+        resources = _as_list(statement.get("Resource", []))
+        outside = [r for r in resources if not isinstance(r, str) or not resource_prefix.fullmatch(r)]
+        if "Resource" in statement and not resources:
+            problems.append(f"{option}: Resource in {label} must name at least one resource.")
+        if outside:
+            problems.append(
+                f"{option}: Resource {outside[0]!r} in {label} must be scoped to files inside container {container!r} "
+                f"(arn:aws:mediastore:<region>:<account>:container/{container}/...)."
+            )
+        if allows_put_object(statement) and not requires_secure_transport(statement):
+            problems.append(
+                f"{option}: {label} allows mediastore:PutObject, so it must have the condition "
+                f"{SECURE_TRANSPORT_CONDITION}."
+            )
+    return problems
+
+
+def container_arn_problems(document, container_arn, option="policy"):
+    """Problems only the container's ARN can reveal: every Resource starts with ``<container ARN>/``."""
+    problems = []
+    for index, statement in enumerate(statements(document)):
+        if not isinstance(statement, dict):
+            continue
+        for resource in _as_list(statement.get("Resource", [])):
+            if isinstance(resource, str) and not resource.startswith(container_arn + "/"):
+                problems.append(
+                    f"{option}: Resource {resource!r} in {_statement_label(statement, index)} must be scoped to files "
+                    f"inside {container_arn} (region and account of the container)."
+                )
+    return problems
+
+
+def default_policy(container_arn):
+    """The policy MediaStore attaches to a new container (and again after DeleteContainerPolicy).
+
+    Full access for the owner account, over HTTPS only, as documented in the MediaStore user guide.
+    """
+    match = CONTAINER_ARN.fullmatch(container_arn)
+    partition = match.group("partition") if match else "aws"
+    account = match.group("account") if match else ""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": DEFAULT_POLICY_SID,
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:{partition}:iam::{account}:root"},
+                "Action": "mediastore:*",
+                "Resource": f"{container_arn}/*",
+                "Condition": {"Bool": {"aws:SecureTransport": "true"}},
+            }
+        ],
+    }
+
+
+def policies_differ(current, desired):
+    """True when two policy documents mean different things (None is no policy)."""
+    if current is None or desired is None:
+        return current is not desired
+    return compare_policies(current, desired)
+
+
+def is_default_policy(document, container_arn):
+    """True when ``document`` is the container's built-in default policy (however it is formatted)."""
+    return document is not None and not policies_differ(document, default_policy(container_arn))

@@ -1,0 +1,264 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the elemental.mediastore collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: mediastore_cors
+version_added: 0.1.0
+short_description: Manage the CORS policy of a MediaStore container
+description:
+  - Sets or removes the cross-origin resource sharing (CORS) policy of an AWS Elemental MediaStore container, or of a
+    MediaStore-compatible service, so that web pages on other origins (a browser-based player, for example) can read
+    its objects.
+  - MediaStore applies the first rule that matches a request, so the order of O(rules) matters and a reordering is
+    a change. Inside a rule the order of origins, methods and headers does not matter.
+  - The container policy still decides who may read; see M(elemental.mediastore.mediastore_policy).
+options:
+  container:
+    description:
+      - Name of the container.
+      - A container that is still C(CREATING) is waited for (up to 300 seconds).
+    type: str
+    required: true
+  rules:
+    description:
+      - The CORS rules, 1 to 100, in the order MediaStore tries them. Required with O(state=present).
+      - The whole policy, as JSON, has at most 398,000 characters.
+    type: list
+    elements: dict
+    suboptions:
+      allowed_origins:
+        description:
+          - Origins allowed to make cross-origin requests, matched exactly on scheme, host and port,
+            for example V(https://player.example.com).
+          - Each origin may contain one C(*) wildcard (V(https://*.example.com)); V(*) alone allows every origin.
+          - At least one, at most 100.
+        type: list
+        elements: str
+        required: true
+      allowed_methods:
+        description:
+          - The HTTP methods allowed, among V(GET), V(PUT), V(DELETE) and V(HEAD).
+          - Any case is accepted; they are sent in upper case.
+          - At least one.
+        type: list
+        elements: str
+        required: true
+      allowed_headers:
+        description:
+          - Headers a preflight C(OPTIONS) request may ask for in C(Access-Control-Request-Headers).
+          - Each header may contain one C(*) wildcard; V(*) alone allows every header. At most 100.
+        type: list
+        elements: str
+        default: []
+      expose_headers:
+        description:
+          - Response headers the browser lets the page read, for example V(Content-Length) or V(ETag). At most 100.
+        type: list
+        elements: str
+        default: []
+      max_age_seconds:
+        description:
+          - How long, in seconds, a browser may cache the answer to a preflight request (0 to 2147483647).
+          - Not set when omitted.
+        type: int
+  state:
+    description:
+      - V(present) sets O(rules) unless equivalent rules are already in place.
+      - V(absent) removes the CORS policy; cross-origin requests are then refused by browsers.
+    type: str
+    choices: [present, absent]
+    default: present
+notes:
+  - MediaStore has no default CORS policy; a container without one answers cross-origin requests without CORS headers.
+  - Check mode reads the container and its CORS policy and makes no change.
+author:
+  - Contributors to the elemental.mediastore collection (!UNKNOWN)
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: full
+  action_group:
+    description: Use C(group/elemental.mediastore.aws) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - elemental.mediastore.aws
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Let the web player on https://player.example.com read segments and their sizes
+  elemental.mediastore.mediastore_cors:
+    container: live-origin
+    rules:
+      - allowed_origins:
+          - https://player.example.com
+        allowed_methods: [GET, HEAD]
+        allowed_headers: ["*"]
+        expose_headers: [Content-Length]
+        max_age_seconds: 3000
+
+- name: A staging player first, then every other example.com site read-only
+  elemental.mediastore.mediastore_cors:
+    container: live-origin
+    rules:
+      - allowed_origins: [https://staging-player.example.com]
+        allowed_methods: [GET, HEAD, PUT]
+        allowed_headers: ["*"]
+      - allowed_origins: ["https://*.example.com"]
+        allowed_methods: [GET, HEAD]
+
+- name: Remove the CORS policy
+  elemental.mediastore.mediastore_cors:
+    container: live-origin
+    state: absent
+"""
+
+RETURN = r"""
+rules:
+  description:
+    - The container's CORS rules after the task, in order; empty when it has no CORS policy.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    allowed_origins:
+      description: Origins the rule allows.
+      returned: always
+      type: list
+      elements: str
+      sample: ["https://player.example.com"]
+    allowed_methods:
+      description: Methods the rule allows, in upper case.
+      returned: always
+      type: list
+      elements: str
+      sample: ["GET", "HEAD"]
+    allowed_headers:
+      description: Request headers a preflight may ask for.
+      returned: always
+      type: list
+      elements: str
+      sample: ["*"]
+    expose_headers:
+      description: Response headers a page may read.
+      returned: always
+      type: list
+      elements: str
+      sample: ["Content-Length"]
+    max_age_seconds:
+      description: How long a browser may cache a preflight answer; null when not set.
+      returned: always
+      type: int
+      sample: 3000
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.elemental.mediastore.plugins.module_utils._cors import (
+    from_api,
+    rules_differ,
+    rules_problems,
+    to_api,
+)
+from ansible_collections.elemental.mediastore.plugins.module_utils._names import container_name_problems
+from ansible_collections.elemental.mediastore.plugins.module_utils._service import (
+    DEFAULT_WAIT_TIMEOUT,
+    MediaStoreModule,
+    describe_container,
+    wait_for_container,
+)
+
+
+def read_container(control, name):
+    """The container (ACTIVE once a CREATING one is done), or None when it does not exist."""
+    container = describe_container(control, name)
+    if container and container.get("Status") == "CREATING":
+        container = wait_for_container(control, name, "ACTIVE", DEFAULT_WAIT_TIMEOUT)
+    return container
+
+
+def read_cors(control, name):
+    """The container's CorsPolicy (API form), or None when it has none."""
+    try:
+        return control.get_cors_policy(ContainerName=name, aws_retry=True)["CorsPolicy"]
+    except is_boto3_error_code("CorsPolicyNotFoundException"):
+        return None
+
+
+def put_cors(control, name, api_rules):
+    control.put_cors_policy(ContainerName=name, CorsPolicy=api_rules, aws_retry=True)
+
+
+def delete_cors(control, name):
+    try:
+        control.delete_cors_policy(ContainerName=name, aws_retry=True)
+    except is_boto3_error_code("CorsPolicyNotFoundException"):
+        pass  # already gone: the wanted state
+
+
+def diff_view(api_rules):
+    return {"rules": from_api(api_rules)} if api_rules is not None else {}
+
+
+def main():
+    rule_spec = dict(
+        allowed_origins=dict(type="list", elements="str", required=True),
+        allowed_methods=dict(type="list", elements="str", required=True),
+        allowed_headers=dict(type="list", elements="str", default=[]),
+        expose_headers=dict(type="list", elements="str", default=[]),
+        max_age_seconds=dict(type="int"),
+    )
+    argument_spec = dict(
+        container=dict(type="str", required=True),
+        rules=dict(type="list", elements="dict", options=rule_spec),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+    )
+    module = MediaStoreModule(
+        argument_spec=argument_spec,
+        required_if=[("state", "present", ["rules"])],
+        supports_check_mode=True,
+    )
+    name = module.params["container"]
+    state = module.params["state"]
+
+    problems = container_name_problems(name, "container")
+    if state == "present":
+        problems.extend(rules_problems(module.params["rules"]))
+    if problems:
+        module.fail_json(msg=" ".join(problems))
+    desired = to_api(module.params["rules"]) if state == "present" else None
+
+    control = module.control_client()
+    container = module.run(read_container, control, name)
+    if container is None or container.get("Status") == "DELETING":
+        if state == "present":
+            status = "does not exist" if container is None else "is being deleted"
+            module.fail_json(msg=f"container: container {name!r} {status}; create it first (mediastore_container).")
+        module.exit_json(changed=False, rules=[], diff=dict(before={}, after={}))
+
+    current = module.run(read_cors, control, name)
+    changed = rules_differ(current, desired)
+    after = desired if changed else current
+    if changed and not module.check_mode:
+        if desired is None:
+            module.run(delete_cors, control, name)
+        else:
+            module.run(put_cors, control, name, desired)
+
+    module.exit_json(
+        changed=changed,
+        rules=from_api(after) or [],
+        diff=dict(before=diff_view(current), after=diff_view(after)),
+    )
+
+
+if __name__ == "__main__":
+    main()

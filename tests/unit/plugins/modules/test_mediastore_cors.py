@@ -1,0 +1,157 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the elemental.mediastore collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""mediastore_cors's whole run (main) against botocore's Stubber.
+
+The Stubber answers only the calls queued for it, in order; any other call fails the test, so a test
+that queues no Put/Delete proves the module made no write.
+"""
+
+import json
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
+from ansible_collections.elemental.mediastore.plugins.module_utils._service import MediaStoreModule
+from ansible_collections.elemental.mediastore.plugins.modules import mediastore_cors
+
+NAME = "live_origin"
+ARN = f"arn:aws:mediastore:us-east-1:111122223333:container/{NAME}"
+ACTIVE = {"Name": NAME, "ARN": ARN, "Endpoint": "http://127.0.0.1:4599/data/abcdefghijklmn", "Status": "ACTIVE"}
+PLAYER = {
+    "allowed_origins": ["https://player.example.com"],
+    "allowed_methods": ["get", "Head"],
+    "allowed_headers": ["*"],
+    "expose_headers": ["Content-Length"],
+    "max_age_seconds": 3000,
+}
+EVERYONE = {"allowed_origins": ["*"], "allowed_methods": ["GET"]}
+PLAYER_API = {
+    "AllowedOrigins": ["https://player.example.com"],
+    "AllowedMethods": ["GET", "HEAD"],
+    "AllowedHeaders": ["*"],
+    "ExposeHeaders": ["Content-Length"],
+    "MaxAgeSeconds": 3000,
+}
+EVERYONE_API = {"AllowedOrigins": ["*"], "AllowedMethods": ["GET"], "AllowedHeaders": []}
+
+
+@pytest.fixture
+def control(monkeypatch):
+    client = boto3.client(
+        "mediastore", region_name="us-east-1", aws_access_key_id="AKID", aws_secret_access_key="secret"
+    )
+    stubber = Stubber(client)
+    monkeypatch.setattr(MediaStoreModule, "control_client", lambda self: RetryingBotoClientWrapper(client, lambda f: f))
+    with stubber:
+        yield stubber
+        stubber.assert_no_pending_responses()
+
+
+@pytest.fixture
+def no_client(monkeypatch):
+    def refuse(self):
+        raise AssertionError("a client was created although the input is invalid")
+
+    monkeypatch.setattr(MediaStoreModule, "control_client", refuse)
+
+
+def run(capsys, check_mode=False, **args):
+    args.setdefault("container", NAME)
+    args.update(_ansible_check_mode=check_mode, _ansible_diff=True)
+    with patch_module_args(args), pytest.raises(SystemExit) as exit_info:
+        mediastore_cors.main()
+    result = json.loads(capsys.readouterr().out)
+    result["rc"] = exit_info.value.code
+    return result
+
+
+def queue_reads(stubber, cors):
+    stubber.add_response("describe_container", {"Container": ACTIVE}, {"ContainerName": NAME})
+    if cors is None:
+        stubber.add_client_error(
+            "get_cors_policy", "CorsPolicyNotFoundException", expected_params={"ContainerName": NAME}
+        )
+    else:
+        stubber.add_response("get_cors_policy", {"CorsPolicy": cors}, {"ContainerName": NAME})
+
+
+def test_first_rules_are_put_with_methods_in_upper_case(control, capsys):
+    queue_reads(control, None)
+    control.add_response("put_cors_policy", {}, {"ContainerName": NAME, "CorsPolicy": [PLAYER_API, EVERYONE_API]})
+    result = run(capsys, rules=[PLAYER, EVERYONE])
+    assert result["rc"] == 0
+    assert result["changed"] is True
+    assert result["rules"][0]["allowed_methods"] == ["GET", "HEAD"]
+    assert result["rules"][1] == {
+        "allowed_origins": ["*"],
+        "allowed_methods": ["GET"],
+        "allowed_headers": [],
+        "expose_headers": [],
+        "max_age_seconds": None,
+    }
+    assert result["diff"] == {"before": {}, "after": {"rules": result["rules"]}}
+
+
+def test_check_mode_reports_the_same_and_writes_nothing(control, capsys):
+    queue_reads(control, None)
+    result = run(capsys, check_mode=True, rules=[PLAYER, EVERYONE])
+    assert result["changed"] is True
+    assert result["diff"]["after"]["rules"][0]["allowed_origins"] == ["https://player.example.com"]
+
+
+def test_reordered_lists_inside_a_rule_are_not_a_change(control, capsys):
+    queue_reads(control, [dict(PLAYER_API, AllowedMethods=["HEAD", "GET"]), EVERYONE_API])
+    result = run(capsys, rules=[PLAYER, EVERYONE])
+    assert result["changed"] is False
+    assert result["diff"]["before"] == result["diff"]["after"]
+
+
+def test_reordered_rules_are_a_change(control, capsys):
+    queue_reads(control, [EVERYONE_API, PLAYER_API])
+    control.add_response("put_cors_policy", {}, {"ContainerName": NAME, "CorsPolicy": [PLAYER_API, EVERYONE_API]})
+    assert run(capsys, rules=[PLAYER, EVERYONE])["changed"] is True
+
+
+def test_removal_deletes_and_a_second_removal_does_nothing(control, capsys):
+    queue_reads(control, [PLAYER_API])
+    control.add_response("delete_cors_policy", {}, {"ContainerName": NAME})
+    removed = run(capsys, state="absent")
+    assert removed["changed"] is True
+    assert removed["rules"] == []
+    assert removed["diff"]["after"] == {}
+    queue_reads(control, None)
+    assert run(capsys, state="absent")["changed"] is False
+
+
+def test_removal_in_check_mode_writes_nothing(control, capsys):
+    queue_reads(control, [PLAYER_API])
+    assert run(capsys, check_mode=True, state="absent")["changed"] is True
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        ({"rules": []}, "rules: at least one rule is required"),
+        (
+            {"rules": [dict(EVERYONE, allowed_methods=["POST"])]},
+            "rules[0].allowed_methods: 'POST' is not a CORS method",
+        ),
+        ({"rules": [EVERYONE, dict(EVERYONE, allowed_origins=[])]}, "rules[1].allowed_origins: at least one origin"),
+        ({"rules": [dict(EVERYONE, allowed_origins=["https://*.*.example"])]}, "has 2 '*'"),
+        ({"rules": [dict(EVERYONE, max_age_seconds=-1)]}, "rules[0].max_age_seconds: must be a whole number"),
+        ({"rules": [EVERYONE] * 101}, "rules: a CORS policy has at most 100 rules"),
+        ({"rules": [{"allowed_methods": ["GET"]}]}, "missing required arguments: allowed_origins"),
+        ({"rules": [dict(EVERYONE, allowed_origin=["*"])]}, "allowed_origin"),
+        ({}, "state is present but all of the following are missing: rules"),
+        ({"container": "", "state": "absent"}, "container: a container name is required"),
+    ],
+)
+def test_invalid_input_fails_before_any_client_exists(no_client, capsys, args, fragment):
+    result = run(capsys, **args)
+    assert result["rc"] == 1
+    assert fragment in result["msg"]
