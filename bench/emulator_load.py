@@ -76,7 +76,7 @@ def create_container(base_url):
     control = client("mediastore", base_url, 1)
     name = f"bench_{uuid.uuid4().hex[:8]}"
     control.create_container(ContainerName=name)
-    for _ in range(200):
+    for _attempt in range(200):
         container = control.describe_container(ContainerName=name)["Container"]
         if container["Status"] == "ACTIVE":
             return container["Endpoint"]
@@ -172,7 +172,7 @@ def main():
             process.kill()
 
     requests = len(latencies)
-    all_ms = [seconds * 1000 for _, seconds in latencies]
+    all_ms = [seconds * 1000 for _operation, seconds in latencies]
     print(
         f"mediastore-emulator load: {args.threads} threads x {args.iterations} iterations of PutObject+GetObject, "
         f"{args.size} bytes, {machine_description()}"

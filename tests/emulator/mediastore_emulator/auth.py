@@ -64,14 +64,14 @@ class Authenticator:
             raise ServiceError(
                 "IncompleteSignatureException", "Credential must be <key>/<date>/<region>/<service>/aws4_request", 403
             )
-        access_key, date, region, service, _ = parts
+        access_key, _date, region, service = parts[:4]
         if access_key != self.access_key:
             raise ServiceError(
                 "UnrecognizedClientException", "The security token included in the request is invalid.", 403
             )
         if service != SERVICE:
             raise _invalid_signature(f"Credential should be scoped to correct service: '{SERVICE}'.")
-        return access_key, date, region
+        return access_key, region
 
     def _recompute(self, method, raw_path, raw_query, headers, body, region, timestamp, signed_headers):
         aws_headers = HTTPHeaders()
@@ -102,7 +102,7 @@ class Authenticator:
             if not timestamp:
                 raise ServiceError("IncompleteSignatureException", "Signed requests need an X-Amz-Date header", 403)
             signed_headers = signed.lower().split(";")
-            access_key, _, region = self._check_scope(credential)
+            access_key, region = self._check_scope(credential)
             signed_at = _parse_amz_date(timestamp)
             current = now or datetime.now(UTC)
             if abs((current - signed_at).total_seconds()) > MAX_CLOCK_SKEW:
@@ -118,7 +118,7 @@ class Authenticator:
             timestamp = query_keys.get("X-Amz-Date", "")
             signed_headers = query_keys.get("X-Amz-SignedHeaders", "host").lower().split(";")
             signature = query_keys["X-Amz-Signature"]
-            access_key, _, region = self._check_scope(credential)
+            access_key, region = self._check_scope(credential)
             issued = _parse_amz_date(timestamp)
             try:
                 expires = int(query_keys.get("X-Amz-Expires", "3600"))

@@ -241,9 +241,9 @@ class MediaStore:
                     "LimitExceededException", f"You can create at most {MAX_CONTAINERS} containers in an account"
                 )
             used = {c.endpoint_id for c in self._containers.values()}
-            endpoint_id = "".join(secrets.choice(ENDPOINT_ALPHABET) for _ in range(14))
+            endpoint_id = "".join(secrets.choice(ENDPOINT_ALPHABET) for _position in range(14))
             while endpoint_id in used:
-                endpoint_id = "".join(secrets.choice(ENDPOINT_ALPHABET) for _ in range(14))
+                endpoint_id = "".join(secrets.choice(ENDPOINT_ALPHABET) for _position in range(14))
             container = Container(name, self.arn_for(name), endpoint_id, now, now + self.create_delay, next(self._seq))
             container.tags = tag_map
             self._containers[name] = container
@@ -501,7 +501,7 @@ class MediaStore:
         return self._object_meta(container, path)[1]
 
     def get_object(self, container, path):
-        _, meta = self._object_meta(container, path)
+        _path, meta = self._object_meta(container, path)
         try:
             return meta, self.store.read_blob(meta["blob"])
         except (KeyError, FileNotFoundError):
@@ -540,7 +540,7 @@ class MediaStore:
             for object_path, meta in container.objects.items():
                 if not object_path.startswith(prefix) or meta.get("expires_at") is not None:
                     continue  # transient-data objects are not listed, nor folders holding only them
-                name, slash, _ = object_path[len(prefix) :].partition("/")
+                name, slash, _deeper_path = object_path[len(prefix) :].partition("/")
                 if slash:
                     children[name] = {"Name": name, "Type": "FOLDER"}
                 else:

@@ -177,7 +177,7 @@ def _unsigned(request):
 
 def _raw_path_and_query(environ):
     raw = environ.get("RAW_URI") or environ.get("REQUEST_URI") or environ.get("PATH_INFO", "/")
-    path, _, query = raw.partition("?")
+    path, _separator, query = raw.partition("?")
     return path, query
 
 
@@ -407,7 +407,7 @@ class EmulatorApp:
         return evaluation.match_cors_rule(container.cors, origin, method)
 
     def data_plane(self, request, request_id):
-        raw_path, _ = _raw_path_and_query(request.environ)
+        raw_path, _raw_query = _raw_path_and_query(request.environ)
         endpoint_id, object_part = DATA_PATH_RE.match(raw_path).groups()
         # Bytes that are not UTF-8 become U+FFFD, which path validation then refuses with a clear message.
         object_part = unquote(object_part or "", encoding="utf-8", errors="replace")

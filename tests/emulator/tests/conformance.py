@@ -97,7 +97,7 @@ class EmulatorProcess:
         if query:
             url += "?" + urllib.parse.urlencode(query)
         data = None if body is None else json.dumps(body).encode()
-        status, _, payload = raw_request(method, url, {"Content-Type": "application/json"}, data)
+        status, _headers, payload = raw_request(method, url, {"Content-Type": "application/json"}, data)
         assert status == 200, f"{method} {url} -> {status} {payload[:500]!r}"
         return json.loads(payload) if payload else {}
 

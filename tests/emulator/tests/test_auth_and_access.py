@@ -114,7 +114,7 @@ def test_expired_presigned_url_is_refused(container):
     container["data"].put_object(Path="short.ts", Body=b"x")
     url = container["data"].generate_presigned_url("get_object", Params={"Path": "short.ts"}, ExpiresIn=1)
     time.sleep(2.1)
-    status, _, body = raw_request("GET", url)
+    status, _headers, body = raw_request("GET", url)
     assert status == 403, body
 
 

@@ -37,7 +37,8 @@ def aws(emulator, tmp_path):
 
     def run(*args, endpoint=None, expect_failure=False):
         command = [str(executable), *args, "--endpoint-url", endpoint or emulator.base_url, "--output", "json"]
-        result = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+        # check=False: failures are asserted below, with the CLI's stderr, or expected by the caller.
+        result = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)
         if expect_failure:
             assert result.returncode != 0, result
             return result.stderr

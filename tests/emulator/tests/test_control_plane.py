@@ -175,7 +175,7 @@ def test_list_containers_pages_with_max_results(control):
     assert sorted(c["Name"] for c in everything["Containers"]) == names
 
     seen, sizes, token = [], [], None
-    for _ in range(10):
+    for _page_number in range(10):
         page = control.list_containers(MaxResults=2, **({"NextToken": token} if token else {}))
         sizes.append(len(page["Containers"]))
         seen.extend(c["Name"] for c in page["Containers"])
@@ -331,14 +331,14 @@ def _cors_rule(**overrides):
 
 INVALID_CORS_POLICIES = {
     "zero_rules": [],
-    "101_rules": [_cors_rule() for _ in range(101)],
+    "101_rules": [_cors_rule() for _rule_number in range(101)],
     "no_origin_key": [_cors_rule(AllowedOrigins=None)],
     "empty_origins": [_cors_rule(AllowedOrigins=[])],
     "no_method_key": [_cors_rule(AllowedMethods=None)],
     "bad_method": [_cors_rule(AllowedMethods=["POST"])],
     "two_stars_in_origin": [_cors_rule(AllowedOrigins=["http://*.*.example.com"])],
     "two_stars_in_header": [_cors_rule(AllowedHeaders=["x-*-amz-*"])],
-    "over_398000_chars": [_cors_rule(AllowedHeaders=["h" * 4100]) for _ in range(100)],
+    "over_398000_chars": [_cors_rule(AllowedHeaders=["h" * 4100]) for _rule_number in range(100)],
 }
 
 

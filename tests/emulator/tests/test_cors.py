@@ -68,7 +68,7 @@ def test_matching_origin_gets_allow_origin_vary_and_expose_headers(site):
 
 
 def test_head_with_matching_origin(site):
-    status, headers, _ = _get(site, "http://www.example.com", "HEAD")
+    status, headers, _body = _get(site, "http://www.example.com", "HEAD")
     assert status == 200
     assert headers["access-control-allow-origin"] == "http://www.example.com"
 
@@ -85,13 +85,13 @@ def test_non_matching_origin_gets_no_cors_headers(site, origin):
 
 def test_method_must_be_allowed_by_the_matching_rule(site):
     # The only rule for this origin allows PUT, so a GET gets no CORS headers.
-    _, headers, _ = _get(site, "https://app.example.net:8443")
+    _status, headers, _body = _get(site, "https://app.example.net:8443")
     assert _cors_headers(headers) == {}
 
 
 @pytest.mark.parametrize("origin", ["http://cdn.example.com", "http://a.b.example.com"])
 def test_wildcard_origin(site, origin):
-    _, headers, _ = _get(site, origin)
+    _status, headers, _body = _get(site, origin)
     assert headers["access-control-allow-origin"] == origin
 
 
@@ -107,19 +107,19 @@ def test_preflight_is_answered_from_the_matching_rule(site):
 
 def test_preflight_first_matching_rule_wins(control, site):
     # Rule 1 allows X-Custom-* and is first; a header only rule 2 allows falls through to rule 2.
-    _, headers, _ = _preflight(site, "http://www.example.com", "GET", "x-custom-token")
+    _status, headers, _body = _preflight(site, "http://www.example.com", "GET", "x-custom-token")
     assert headers.get("access-control-max-age") == "3000"
-    _, headers, _ = _preflight(site, "http://www.example.com", "GET", "x-other")
+    _status, headers, _body = _preflight(site, "http://www.example.com", "GET", "x-other")
     assert headers.get("access-control-max-age") == "60"
     assert _split(headers.get("access-control-allow-headers")) == {"x-other"}
 
     control.put_cors_policy(ContainerName=site["Name"], CorsPolicy=[RULES[1], RULES[0], RULES[2]])
-    _, headers, _ = _preflight(site, "http://www.example.com", "GET", "x-custom-token")
+    _status, headers, _body = _preflight(site, "http://www.example.com", "GET", "x-custom-token")
     assert headers.get("access-control-max-age") == "60"
 
 
 def test_preflight_for_another_method_and_origin(site):
-    status, headers, _ = _preflight(site, "https://app.example.net:8443", "PUT", "content-type")
+    status, headers, _body = _preflight(site, "https://app.example.net:8443", "PUT", "content-type")
     assert status == 200
     assert headers["access-control-allow-origin"] == "https://app.example.net:8443"
     assert "put" in _split(headers.get("access-control-allow-methods"))
@@ -135,7 +135,7 @@ def test_preflight_for_another_method_and_origin(site):
     ],
 )
 def test_preflight_without_a_matching_rule_gets_no_allow_origin(site, origin, method, request_headers):
-    _, headers, _ = _preflight(site, origin, method, request_headers)
+    _status, headers, _body = _preflight(site, origin, method, request_headers)
     assert "access-control-allow-origin" not in headers
 
 
@@ -144,13 +144,13 @@ def test_star_origin_allows_any_origin(control, site):
         ContainerName=site["Name"],
         CorsPolicy=[{"AllowedOrigins": ["*"], "AllowedMethods": ["GET"], "AllowedHeaders": ["*"]}],
     )
-    _, headers, _ = _get(site, "https://anything.test:1234")
+    _status, headers, _body = _get(site, "https://anything.test:1234")
     assert headers["access-control-allow-origin"] in ("*", "https://anything.test:1234")
 
 
 def test_without_a_cors_policy_there_are_no_cors_headers(control, site):
     control.delete_cors_policy(ContainerName=site["Name"])
-    _, headers, _ = _get(site, "http://www.example.com")
+    _status, headers, _body = _get(site, "http://www.example.com")
     assert _cors_headers(headers) == {}
-    _, headers, _ = _preflight(site, "http://www.example.com", "GET")
+    _status, headers, _body = _preflight(site, "http://www.example.com", "GET")
     assert "access-control-allow-origin" not in headers

@@ -136,18 +136,22 @@ def test_journal_since_returns_only_later_entries(emulator, control, unique_name
 def test_write_flag_of_every_operation(emulator, control, container):
     name, data = container["Name"], container["data"]
     scoped = container_scoped_calls(name)
+
+    def get_object_body():
+        return data.get_object(Path="w.ts")["Body"].read()
+
     calls = [
         ("DescribeContainer", lambda: control.describe_container(ContainerName=name)),
-        ("ListContainers", lambda: control.list_containers()),
+        ("ListContainers", control.list_containers),
         *[(operation, lambda call=call: call(control)) for operation, call in scoped.items()],
         ("PutObject", lambda: data.put_object(Path="w.ts", Body=b"x")),
         ("DescribeObject", lambda: data.describe_object(Path="w.ts")),
-        ("GetObject", lambda: data.get_object(Path="w.ts")["Body"].read()),
-        ("ListItems", lambda: data.list_items()),
+        ("GetObject", get_object_body),
+        ("ListItems", data.list_items),
         ("DeleteObject", lambda: data.delete_object(Path="w.ts")),
     ]
     # DeleteContainer last: it needs the container empty.
-    calls.append(calls.pop(next(i for i, (operation, _) in enumerate(calls) if operation == "DeleteContainer")))
+    calls.append(calls.pop(next(i for i, (operation, _call) in enumerate(calls) if operation == "DeleteContainer")))
     for operation, call in calls:
         mark = emulator.journal_mark()
         call()
@@ -230,10 +234,10 @@ def test_internal_server_error_is_500_on_both_planes(emulator, control, containe
 
 def test_fault_count_limits_how_often_it_fires(emulator, control, container):
     emulator.set_faults([_rule("DescribeContainer", "InternalServerError", count=2)])
-    for _ in range(2):
+    for _attempt in range(2):
         with expect_error("InternalServerError", 500):
             control.describe_container(ContainerName=container["Name"])
-    for _ in range(3):
+    for _attempt in range(3):
         assert control.describe_container(ContainerName=container["Name"])["Container"]["Status"] == "ACTIVE"
 
 
@@ -250,7 +254,7 @@ def test_star_fault_hits_every_operation(emulator, control, container):
 def test_a_partial_rate_fails_some_requests(emulator, control):
     emulator.set_faults([_rule("ListContainers", "ThrottlingException", rate=0.5)], seed=3)
     failures = 0
-    for _ in range(40):
+    for _attempt in range(40):
         try:
             control.list_containers()
         except ClientError as error:

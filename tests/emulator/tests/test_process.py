@@ -165,7 +165,7 @@ def test_sigkill_during_uploads_leaves_only_whole_objects(start_emulator, tmp_pa
     data = second.data(second.control().describe_container(ContainerName=name)["Container"]["Endpoint"])
     stored = {}
     for folder in ("w0", "w1", "w2"):
-        items, _ = list_all_items(data, path=folder)
+        items, _pages = list_all_items(data, path=folder)
         for item in items:
             path = f"{folder}/{item['Name']}"
             body = data.get_object(Path=path)["Body"].read()

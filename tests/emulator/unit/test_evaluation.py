@@ -20,8 +20,8 @@ def deny(**overrides):
     return allow(Effect="Deny", **overrides)
 
 
-def decide(document, action="mediastore:GetObject", path="a/b.ts", context=HTTP):
-    return evaluation.anonymous_allowed(document, action, f"{ARN}/{path}", context)
+def decide(document, action="mediastore:GetObject", path="a/b.ts", context=None):
+    return evaluation.anonymous_allowed(document, action, f"{ARN}/{path}", HTTP if context is None else context)
 
 
 # --- container policy ---

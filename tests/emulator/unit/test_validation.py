@@ -270,7 +270,7 @@ def cors_rule(**overrides):
         [cors_rule(AllowedOrigins=["http://*.example.com"], AllowedMethods=["PUT", "GET", "DELETE", "HEAD"])],
         [cors_rule(AllowedHeaders=[], MaxAgeSeconds=0, ExposeHeaders=["ETag"])],
         [cors_rule(MaxAgeSeconds=2147483647)],
-        [cors_rule() for _ in range(100)],
+        [cors_rule() for _rule_number in range(100)],
     ],
 )
 def test_cors_accepted(rules):
@@ -281,7 +281,7 @@ def test_cors_accepted(rules):
     "rules, rule",
     [
         ([], "1 to 100"),
-        ([cors_rule() for _ in range(101)], "1 to 100"),
+        ([cors_rule() for _rule_number in range(101)], "1 to 100"),
         ([{"AllowedMethods": ["GET"], "AllowedHeaders": []}], "AllowedOrigins is required"),
         ([cors_rule(AllowedOrigins=[])], "AllowedOrigins must be a list of 1"),
         ([cors_rule(AllowedOrigins=["http://*.*.com"])], "more than one '*'"),
