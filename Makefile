@@ -2,9 +2,11 @@
 #
 #   make setup        .venv/ with ansible, boto3, test tools and the local endpoint (idempotent)
 #   make demo         start the local endpoint, run playbooks/demo.yml, stop it
-#   make test         everything CI runs: lint, sanity, units, emulator-tests, integration, e2e, build-check
+#   make test         everything CI runs: lint, docs-lint, sanity, units, emulator-tests, integration, e2e,
+#                     build-check, docs
 #
-# Parts: make lint | sanity | units | emulator-tests | integration [TARGETS="a b"] | e2e | build | build-check
+# Parts: make lint | docs-lint | sanity | units | emulator-tests | integration [TARGETS="a b"] | e2e | build |
+#        build-check | docs (HTML site in .build/docsite/build/html) | bench (benchmarks against the peers)
 # Tools always come from .venv/bin.  ansible-test works on a copy of the collection under
 # .build/collections/ansible_collections/elemental/mediastore (it refuses a symlinked checkout).
 
@@ -24,6 +26,13 @@ BUILD := $(abspath $(BUILD_DIR))
 COLLECTIONS := $(BUILD)/collections
 TREE := $(COLLECTIONS)/ansible_collections/elemental/mediastore
 DIST := $(BUILD)/dist
+# antsibull-docs and Sphinx get a venv of their own: they need a newer docutils than awscli in .venv allows.
+DOCS_VENV := $(BUILD)/docs-venv
+DOCS_STAMP := $(DOCS_VENV)/.setup-done
+DOCSITE := $(BUILD)/docsite
+# antsibull-docs copies a collection that lies in a git work tree with `git ls-files`; amazon.aws in .venv/ lies
+# (ignored) in this repository's and would be copied empty, so git's search for a repository stops at .venv/.
+DOCS_ENV := PATH=$(DOCS_VENV)/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) GIT_CEILING_DIRECTORIES=$(VENV)
 # ansible-test looks for version control from the collection root upwards and would find this repository's
 # .git, where .build/ is ignored, and see no files; naming the content root stops that walk.
 ANSIBLE_TEST := cd $(TREE) && ANSIBLE_TEST_CONTENT_ROOT=$(TREE) $(BIN)/ansible-test
@@ -54,11 +63,11 @@ EMULATOR_TEST_DIRS = $(wildcard $(ROOT)/tests/emulator/unit $(ROOT)/tests/emulat
 INTEGRATION_TARGETS = $(shell for d in $(ROOT)/tests/integration/targets/*/; do \
 	[ -d "$$d" ] && ! grep -qsxE 'hidden|disabled|unsupported' "$$d/aliases" && basename "$$d"; done; true)
 
-.PHONY: help setup tree get-pip demo test lint sanity units emulator-tests integration e2e chromium \
-	build build-check clean distclean
+.PHONY: help setup docs-setup tree get-pip demo test lint docs-lint sanity units emulator-tests integration e2e \
+	chromium build build-check docs bench clean distclean
 
 help:
-	@sed -n '2,10s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+	@sed -n '2,/^$$/{/^#/s/^# \{0,1\}//p}' $(firstword $(MAKEFILE_LIST))
 
 # ---------------------------------------------------------------------------------------------------- set-up
 
@@ -77,6 +86,14 @@ $(STAMP): $(ROOT)/requirements.txt $(ROOT)/requirements-dev.txt $(EMULATOR_PYPRO
 	touch $@
 	@echo "setup: .venv is ready ($$($(BIN)/ansible --version | head -1))"
 
+docs-setup: $(DOCS_STAMP)
+
+$(DOCS_STAMP): $(ROOT)/requirements-docs.txt
+	test -x $(DOCS_VENV)/bin/python || $(PYTHON) -m venv $(DOCS_VENV)
+	$(DOCS_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(DOCS_VENV)/bin/python -m pip install --quiet -r $(ROOT)/requirements-docs.txt
+	touch $@
+
 # The collection tree ansible-test, ansible-lint and the demo use (cheap: copies only what changed).
 tree: setup
 	@$(BIN)/python $(ROOT)/scripts/collection-tree.py $(ROOT) $(COLLECTIONS)
@@ -88,25 +105,33 @@ get-pip: setup
 # ---------------------------------------------------------------------------------------------------- demo
 
 demo: tree
-	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(ROOT)/scripts/with-emulator.sh $(BIN)/ansible-playbook $(ROOT)/playbooks/demo.yml
+	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) ANSIBLE_CALLBACK_RESULT_FORMAT=yaml \
+		ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
+		$(ROOT)/scripts/with-emulator.sh $(BIN)/ansible-playbook $(ROOT)/playbooks/demo.yml
 
 # ---------------------------------------------------------------------------------------------------- tests
 
 test:
 	$(MAKE) --no-print-directory setup
 	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory docs-lint
 	$(MAKE) --no-print-directory sanity
 	$(MAKE) --no-print-directory units REQUIRE_SUITES=1
 	$(MAKE) --no-print-directory emulator-tests REQUIRE_SUITES=1
 	$(MAKE) --no-print-directory integration REQUIRE_SUITES=1
 	$(MAKE) --no-print-directory e2e
 	$(MAKE) --no-print-directory build-check
+	$(MAKE) --no-print-directory docs
 	@echo "make test: all suites passed"
 
 lint: tree
 	cd $(ROOT) && $(BIN)/ruff check .
 	cd $(ROOT) && ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(BIN)/ansible-lint --offline --profile production
 	cd $(ROOT) && $(BIN)/antsibull-changelog lint
+
+# The guides' references and extra-docs.yml, and every plugin's documentation as the docsite renders it.
+docs-lint: tree docs-setup
+	cd $(ROOT) && $(DOCS_ENV) antsibull-docs lint-collection-docs --plugin-docs --check-extra-docs-refs .
 
 sanity: tree get-pip
 	$(ANSIBLE_TEST) sanity --python $(PYVER) --color no
@@ -154,6 +179,14 @@ build: setup
 
 build-check: build
 	$(ROOT)/scripts/build-check.sh $(TARBALL)
+
+docs: tree docs-setup
+	$(DOCS_ENV) $(ROOT)/scripts/build-docs.sh $(DOCSITE)
+
+# ---------------------------------------------------------------------------------------------------- benchmarks
+
+bench: setup
+	cd $(ROOT) && $(BIN)/python bench/run_all.py
 
 # ---------------------------------------------------------------------------------------------------- clean
 
