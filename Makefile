@@ -41,6 +41,9 @@ MEDIASTORE_EMULATOR_PORT ?= 4599
 TARGETS ?=
 # Extra ansible-test integration options, e.g. INTEGRATION_ARGS="--continue-on-error -vvv"
 INTEGRATION_ARGS ?=
+# All targets run in this many parallel shards, each with its own endpoint on MEDIASTORE_EMULATOR_PORT+i
+# (most of a target's time is waiting on the endpoint and on ansible-playbook start-up, so 2 cores suffice).
+INTEGRATION_SHARDS ?= 2
 PYTEST_ARGS ?=
 # Set by `make test`: a main suite (units, emulator tests, integration) with no tests is a failure there,
 # while running one part alone before its tests exist only says so.
@@ -146,7 +149,7 @@ emulator-tests: setup
 	@if [ -z "$(EMULATOR_TEST_DIRS)" ]; then \
 		if [ -n "$(REQUIRE_SUITES)" ]; then echo "emulator-tests: tests/emulator/{unit,tests} not found" >&2; exit 1; fi; \
 		echo "emulator-tests: tests/emulator/unit and tests/emulator/tests do not exist yet, nothing to run"; exit 0; fi; \
-	cd $(ROOT) && $(BIN)/python -m pytest $(PYTEST_ARGS) $(EMULATOR_TEST_DIRS)
+	cd $(ROOT) && $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS) $(EMULATOR_TEST_DIRS)
 
 # A tree per port, so that integration runs on different ports (MEDIASTORE_EMULATOR_PORT) in one checkout
 # never read each other's integration_config.yml.
@@ -157,6 +160,9 @@ integration: setup
 	@if [ -z "$(TARGETS)$(INTEGRATION_TARGETS)" ]; then \
 		if [ -n "$(REQUIRE_SUITES)" ]; then echo "integration: no targets under tests/integration/targets" >&2; exit 1; fi; \
 		echo "integration: no targets under tests/integration/targets yet, nothing to run"; exit 0; fi; \
+	if [ -z "$(TARGETS)" ] && [ "$(INTEGRATION_SHARDS)" -gt 1 ]; then \
+		exec $(ROOT)/scripts/integration-parallel.sh $(ROOT) $(BUILD) $(PYVER) $(INTEGRATION_SHARDS) \
+			$(MEDIASTORE_EMULATOR_PORT) $(INTEGRATION_ARGS); fi; \
 	$(BIN)/python $(ROOT)/scripts/collection-tree.py $(ROOT) $(INTEGRATION_COLLECTIONS); \
 	$(ROOT)/scripts/with-emulator.sh \
 		$(ROOT)/scripts/integration.sh $(ROOT) $(INTEGRATION_TREE) $(PYVER) $(INTEGRATION_ARGS) $(TARGETS)
