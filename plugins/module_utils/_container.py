@@ -63,6 +63,20 @@ def container_view(container):
     }
 
 
+def missing_container_problem(container, name, option="container"):
+    """Why the policies of container ``name`` cannot be set, or None when they can.
+
+    ``container`` is DescribeContainer's answer: None when there is no such container.
+    """
+    if container is None:
+        status = "does not exist"
+    elif container.get("Status") == "DELETING":
+        status = "is being deleted"
+    else:
+        return None
+    return f"{option}: container {name!r} {status}; create it first (mediastore_container)."
+
+
 def diff_view(view):
     """The managed aspects of a container view; ``{}`` for a container that does not exist."""
     if not view:

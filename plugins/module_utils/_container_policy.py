@@ -16,7 +16,9 @@ from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_p
 POLICY_MAX_LENGTH = 8192
 DEFAULT_POLICY_SID = "MediaStoreFullAccess"
 SECURE_TRANSPORT_CONDITION = '{"Bool": {"aws:SecureTransport": "true"}}'
-# arn:aws:mediastore:<region>:<account>:container/<name>
+# AWS partitions: aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, ...
+PARTITION_PATTERN = r"aws(?:-[a-z]+)*"
+# arn:<partition>:mediastore:<region>:<account>:container/<name>
 CONTAINER_ARN = re.compile(
     r"arn:(?P<partition>[^:]+):mediastore:(?P<region>[^:]*):(?P<account>[^:]*):container/(?P<name>.+)"
 )
@@ -99,7 +101,7 @@ def document_problems(document, container, option="policy"):
 
     The service's documented rules: every statement has an Effect (Allow or Deny), a Principal, an Action
     and a Resource; each Resource is inside container ``container``
-    (``arn:aws:mediastore:<region>:<account>:container/<name>/...``); a statement that allows
+    (``arn:<partition>:mediastore:<region>:<account>:container/<name>/...``); a statement that allows
     mediastore:PutObject carries the condition {"Bool": {"aws:SecureTransport": "true"}}.  The text sent is
     ASCII and at most 8192 characters.
     """
@@ -117,7 +119,9 @@ def document_problems(document, container, option="policy"):
     if not isinstance(found, (dict, list)) or not found:
         problems.append(f"{option}: Statement must be a statement object or a non-empty list of statements.")
         return problems
-    resource_prefix = re.compile(r"arn:aws:mediastore:[^:/]*:[^:/]*:container/" + re.escape(container) + "/.+")
+    resource_prefix = re.compile(
+        f"arn:{PARTITION_PATTERN}:mediastore:[^:/]*:[^:/]*:container/" + re.escape(container) + "/.+"
+    )
     for index, statement in enumerate(statements(document)):
         label = _statement_label(statement, index)
         if not isinstance(statement, dict):
@@ -140,7 +144,7 @@ def document_problems(document, container, option="policy"):
         if outside:
             problems.append(
                 f"{option}: Resource {outside[0]!r} in {label} must be scoped to files inside container {container!r} "
-                f"(arn:aws:mediastore:<region>:<account>:container/{container}/...)."
+                f"(arn:<partition>:mediastore:<region>:<account>:container/{container}/...)."
             )
         if allows_put_object(statement) and not requires_secure_transport(statement):
             problems.append(

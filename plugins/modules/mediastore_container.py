@@ -85,23 +85,12 @@ options:
     type: bool
     default: false
 extends_documentation_fragment:
+  - elemental.mediastore.attributes
   - elemental.mediastore.wait
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags
   - amazon.aws.boto3
-attributes:
-  check_mode:
-    description: Can run in check mode and return changed status prediction without modifying target.
-    support: full
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: full
-  action_group:
-    description: Use C(group/elemental.mediastore.aws) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - elemental.mediastore.aws
 """
 
 EXAMPLES = r"""
@@ -304,7 +293,10 @@ from ansible_collections.elemental.mediastore.plugins.module_utils._service impo
     MediaStoreError,
     MediaStoreModule,
     call_with_transient_retry,
-    describe_container,
+    delete_object,
+    delete_policy,
+    policy_or_none,
+    settled_container,
     wait_for_container,
     walk_items,
 )
@@ -371,33 +363,21 @@ class Container:
 
     # -- read -------------------------------------------------------------------------------------
 
-    def describe(self):
-        container = describe_container(self.control, self.name)
-        if container and container["Status"] == "CREATING":
-            # Tags and policies can only be read (or changed) once the container is ACTIVE.
-            container = wait_for_container(self.control, self.name, "ACTIVE", self.wait_timeout)
-        return container
-
     def read(self, container):
         """``(view, metric_policy)``: the full view of an ACTIVE container, and its metric policy in API form."""
         view = container_view(container)
         tag_list = self.call("list the tags", "list_tags_for_resource", Resource=container["ARN"]).get("Tags", [])
         view["tags"] = boto3_tag_list_to_ansible_dict(tag_list)
-        view["lifecycle_policy"] = parse_policy_text(self.policy_or_none("get_lifecycle_policy", "LifecyclePolicy"))
-        metric_policy = self.policy_or_none("get_metric_policy", "MetricPolicy")
+        lifecycle_text = policy_or_none(self.control, "get_lifecycle_policy", self.name, "LifecyclePolicy")
+        view["lifecycle_policy"] = parse_policy_text(lifecycle_text)
+        metric_policy = policy_or_none(self.control, "get_metric_policy", self.name, "MetricPolicy")
         view["metric_policy"] = snake_metric_policy(metric_policy)
         return view, metric_policy
-
-    def policy_or_none(self, operation, key):
-        try:
-            return getattr(self.control, operation)(ContainerName=self.name, aws_retry=True)[key]
-        except is_boto3_error_code("PolicyNotFoundException"):
-            return None
 
     # -- state=present ----------------------------------------------------------------------------
 
     def present(self, desired):
-        container = self.describe()
+        container = settled_container(self.control, self.name, self.wait_timeout)
         if container and container["Status"] == "DELETING":
             if not self.check_mode:
                 wait_for_container(self.control, self.name, None, self.wait_timeout)
@@ -408,8 +388,15 @@ class Container:
         after = dict(before)
         self.update_tags(container["ARN"], before["tags"], desired["tags"], after)
         self.update_access_logging(before["access_logging_enabled"], desired["access_logging"], after)
-        self.update_lifecycle_policy(before["lifecycle_policy"], desired["lifecycle_policy"], after)
-        self.update_metric_policy(current_metric_policy, desired["metric_policy"], after)
+        self.update_policy(
+            "lifecycle_policy", before["lifecycle_policy"], desired["lifecycle_policy"], after,
+            differs=lifecycle_policies_differ, view=lambda policy: policy, put=self.put_lifecycle_policy,
+        )
+        self.update_policy(
+            "metric_policy", current_metric_policy, desired["metric_policy"], after,
+            differs=lambda current, wanted: current is None or metric_policies_differ(current, wanted),
+            view=snake_metric_policy, put=self.put_metric_policy,
+        )
         return self.result(before, after)
 
     def create(self, desired):
@@ -488,41 +475,27 @@ class Container:
         else:
             self.call("stop access logging", "stop_access_logging", ContainerName=self.name)
 
-    def update_lifecycle_policy(self, current, desired, after):
-        if desired is None:
-            return
-        if desired == {}:
-            if current is None:
-                return
-            self.changed = True
-            after["lifecycle_policy"] = None
-            if not self.check_mode:
-                self.delete_policy("delete_lifecycle_policy", "the lifecycle policy")
-            return
-        if not lifecycle_policies_differ(current, desired):
-            return
-        self.changed = True
-        after["lifecycle_policy"] = desired
-        if not self.check_mode:
-            self.put_lifecycle_policy(desired)
+    def update_policy(self, aspect, current, desired, after, differs, view, put):
+        """Put the lifecycle or metric policy (``aspect``) when ``differs``, or delete it for ``{}``.
 
-    def update_metric_policy(self, current, desired, after):
+        ``view`` turns the desired policy into its form in the returned container; ``put`` sends it.
+        """
         if desired is None:
             return
         if desired == {}:
             if current is None:
                 return
             self.changed = True
-            after["metric_policy"] = None
+            after[aspect] = None
             if not self.check_mode:
-                self.delete_policy("delete_metric_policy", "the metric policy")
+                self.delete_policy(f"delete_{aspect}", f"the {aspect.replace('_', ' ')}")
             return
-        if current is not None and not metric_policies_differ(current, desired):
+        if not differs(current, desired):
             return
         self.changed = True
-        after["metric_policy"] = snake_metric_policy(desired)
+        after[aspect] = view(desired)
         if not self.check_mode:
-            self.put_metric_policy(desired)
+            put(desired)
 
     def put_lifecycle_policy(self, policy):
         text = lifecycle_policy_text(policy)
@@ -533,16 +506,15 @@ class Container:
 
     def delete_policy(self, operation, what):
         try:
-            getattr(self.control, operation)(ContainerName=self.name, aws_retry=True)
-        except is_boto3_error_code("PolicyNotFoundException"):
-            pass  # removed by someone else since it was read: the outcome is the same
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as error:  # pylint: disable=duplicate-except
+            # A policy removed by someone else since it was read is no failure: the outcome is the same.
+            delete_policy(self.control, operation, self.name)
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as error:
             raise MediaStoreError(f"Could not delete {what} of container {self.name!r}.", exception=error) from error
 
     # -- state=absent -----------------------------------------------------------------------------
 
     def absent(self, force):
-        container = self.describe()
+        container = settled_container(self.control, self.name, self.wait_timeout)
         if container is None:
             return self.result({}, {})
         if container["Status"] == "DELETING":
@@ -577,15 +549,9 @@ class Container:
             if not paths:
                 break
             with ThreadPoolExecutor(max_workers=DELETE_WORKERS) as pool:
-                deleted += sum(pool.map(lambda path: self.delete_object(data, path), paths))
+                # An object that expired or was deleted by someone else meanwhile does not count.
+                deleted += sum(pool.map(lambda path: delete_object(data, path), paths))
         return deleted
-
-    def delete_object(self, data, path):
-        try:
-            data.delete_object(Path=path, aws_retry=True)
-            return 1
-        except is_boto3_error_code("ObjectNotFoundException"):
-            return 0  # expired or deleted by someone else meanwhile
 
     def delete(self):
         try:

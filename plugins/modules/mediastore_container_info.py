@@ -28,22 +28,15 @@ options:
       - When not set, every container is listed, without tags and policies.
     type: str
 extends_documentation_fragment:
+  - elemental.mediastore.attributes
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
 attributes:
-  check_mode:
-    description: Can run in check mode and return changed status prediction without modifying target.
-    support: full
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: N/A
     details: The module never changes anything.
-  action_group:
-    description: Use C(group/elemental.mediastore.aws) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - elemental.mediastore.aws
 """
 
 EXAMPLES = r"""
@@ -161,20 +154,17 @@ containers:
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.elemental.mediastore.plugins.module_utils._container import container_view, parse_policy_text
 from ansible_collections.elemental.mediastore.plugins.module_utils._names import container_name_problems
-from ansible_collections.elemental.mediastore.plugins.module_utils._service import MediaStoreModule, describe_container
+from ansible_collections.elemental.mediastore.plugins.module_utils._service import (
+    CORS_POLICY_NOT_FOUND,
+    MediaStoreModule,
+    describe_container,
+    policy_or_none,
+)
 
 LIST_PAGE_SIZE = 100  # the most ListContainers accepts
-
-
-def policy_or_none(control, operation, name, key, not_found="PolicyNotFoundException"):
-    try:
-        return getattr(control, operation)(ContainerName=name, aws_retry=True)[key]
-    except is_boto3_error_code(not_found):
-        return None
 
 
 def describe_one(control, name):
@@ -186,7 +176,7 @@ def describe_one(control, name):
         view.update(tags=None, policy=None, cors_policy=None, lifecycle_policy=None, metric_policy=None)
         return [view]
     tag_list = control.list_tags_for_resource(Resource=container["ARN"], aws_retry=True).get("Tags", [])
-    cors_policy = policy_or_none(control, "get_cors_policy", name, "CorsPolicy", "CorsPolicyNotFoundException")
+    cors_policy = policy_or_none(control, "get_cors_policy", name, "CorsPolicy", CORS_POLICY_NOT_FOUND)
     metric_policy = policy_or_none(control, "get_metric_policy", name, "MetricPolicy")
     view.update(
         tags=boto3_tag_list_to_ansible_dict(tag_list),

@@ -76,19 +76,8 @@ notes:
   - Check mode reads the container and its CORS policy and makes no change.
 author:
   - Contributors to the elemental.mediastore collection (!UNKNOWN)
-attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: full
-  action_group:
-    description: Use C(group/elemental.mediastore.aws) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - elemental.mediastore.aws
 extends_documentation_fragment:
+  - elemental.mediastore.attributes
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -161,7 +150,7 @@ rules:
       sample: 3000
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.elemental.mediastore.plugins.module_utils._container import missing_container_problem
 from ansible_collections.elemental.mediastore.plugins.module_utils._cors import (
     from_api,
     rules_differ,
@@ -170,38 +159,16 @@ from ansible_collections.elemental.mediastore.plugins.module_utils._cors import 
 )
 from ansible_collections.elemental.mediastore.plugins.module_utils._names import container_name_problems
 from ansible_collections.elemental.mediastore.plugins.module_utils._service import (
-    DEFAULT_WAIT_TIMEOUT,
+    CORS_POLICY_NOT_FOUND,
     MediaStoreModule,
-    describe_container,
-    wait_for_container,
+    delete_policy,
+    policy_or_none,
+    settled_container,
 )
-
-
-def read_container(control, name):
-    """The container (ACTIVE once a CREATING one is done), or None when it does not exist."""
-    container = describe_container(control, name)
-    if container and container.get("Status") == "CREATING":
-        container = wait_for_container(control, name, "ACTIVE", DEFAULT_WAIT_TIMEOUT)
-    return container
-
-
-def read_cors(control, name):
-    """The container's CorsPolicy (API form), or None when it has none."""
-    try:
-        return control.get_cors_policy(ContainerName=name, aws_retry=True)["CorsPolicy"]
-    except is_boto3_error_code("CorsPolicyNotFoundException"):
-        return None
 
 
 def put_cors(control, name, api_rules):
     control.put_cors_policy(ContainerName=name, CorsPolicy=api_rules, aws_retry=True)
-
-
-def delete_cors(control, name):
-    try:
-        control.delete_cors_policy(ContainerName=name, aws_retry=True)
-    except is_boto3_error_code("CorsPolicyNotFoundException"):
-        pass  # already gone: the wanted state
 
 
 def diff_view(api_rules):
@@ -237,19 +204,19 @@ def main():
     desired = to_api(module.params["rules"]) if state == "present" else None
 
     control = module.control_client()
-    container = module.run(read_container, control, name)
-    if container is None or container.get("Status") == "DELETING":
+    container = module.run(settled_container, control, name)
+    missing = missing_container_problem(container, name)
+    if missing:
         if state == "present":
-            status = "does not exist" if container is None else "is being deleted"
-            module.fail_json(msg=f"container: container {name!r} {status}; create it first (mediastore_container).")
+            module.fail_json(msg=missing)
         module.exit_json(changed=False, rules=[], diff=dict(before={}, after={}))
 
-    current = module.run(read_cors, control, name)
+    current = module.run(policy_or_none, control, "get_cors_policy", name, "CorsPolicy", CORS_POLICY_NOT_FOUND)
     changed = rules_differ(current, desired)
     after = desired if changed else current
     if changed and not module.check_mode:
         if desired is None:
-            module.run(delete_cors, control, name)
+            module.run(delete_policy, control, "delete_cors_policy", name, CORS_POLICY_NOT_FOUND)
         else:
             module.run(put_cors, control, name, desired)
 

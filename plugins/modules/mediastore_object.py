@@ -103,25 +103,18 @@ options:
     choices: [different, always, never]
     default: different
 extends_documentation_fragment:
+  - elemental.mediastore.attributes
   - elemental.mediastore.data_plane
   - ansible.builtin.files
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
 attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details:
       - The diff shows metadata (path, size, content type, cache control, SHA-256 where known), never content.
-  action_group:
-    description: Use C(group/elemental.mediastore.aws) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - elemental.mediastore.aws
 notes:
   - MediaStore accepts objects of at most 25 MiB (10 MiB with O(upload_availability=streaming)); a bigger
     upload fails before any request is sent.
@@ -234,6 +227,7 @@ dest:
 
 import base64
 import binascii
+import functools
 import io
 import os
 import tempfile
@@ -250,8 +244,6 @@ from ansible_collections.elemental.mediastore.plugins.module_utils._names import
     object_path_problems,
 )
 from ansible_collections.elemental.mediastore.plugins.module_utils._objects import (
-    CHUNK_BYTES,
-    ChunkedBody,
     cache_control_problems,
     content_type_problems,
     desired_object_view,
@@ -268,13 +260,14 @@ from ansible_collections.elemental.mediastore.plugins.module_utils._objects impo
 from ansible_collections.elemental.mediastore.plugins.module_utils._service import (
     MediaStoreError,
     MediaStoreModule,
-    transient_retry,
+    delete_object,
+    describe_object,
+    put_object,
+    stream_object,
 )
 
 SOURCE_OPTIONS = ("src", "content", "content_base64")
 LOCAL_FILE_OPTIONS = ("mode", "owner", "group")
-# A HEAD has no body, so a 404 may come back without the modelled error code.
-OBJECT_MISSING_CODES = ["ObjectNotFoundException", "404", "NotFound"]
 
 
 class LocalSource:
@@ -371,62 +364,17 @@ def request_problems(params, path):
 # ---- service calls ----
 
 
-def container_missing_message(address):
-    return f"The container {address} does not exist"
+def naming_container(address, function):
+    """``function``, a data-plane call of _service, failing with a clear message when the container is gone."""
 
+    @functools.wraps(function)  # module.run names the function in its messages
+    def call(*args):
+        try:
+            return function(*args)
+        except is_boto3_error_code("ContainerNotFoundException") as error:
+            raise MediaStoreError(f"The container {address} does not exist", error) from error
 
-def describe_object(data, path, address):
-    """The object's metadata (DescribeObject), or None when there is no such object."""
-    try:
-        return data.describe_object(Path=path, aws_retry=True)
-    except is_boto3_error_code("ContainerNotFoundException") as error:
-        raise MediaStoreError(container_missing_message(address), error) from error
-    except is_boto3_error_code(OBJECT_MISSING_CODES):
-        return None
-
-
-def stream_object(data, path, sink=None):
-    """SHA-256 and size of the object's content, streamed (and written to ``sink`` when given)."""
-    body = data.get_object(Path=path, aws_retry=True)["Body"]
-    try:
-        return sha256_of_chunks(body.iter_chunks(CHUNK_BYTES), sink=sink)
-    finally:
-        body.close()
-
-
-def put_object(data, path, source, content_type, cache_control, storage_class, upload_availability):
-    """PutObject, reopening the source for every attempt so that a retry never sends a consumed body."""
-    params = {"Path": path, "ContentType": content_type, "UploadAvailability": upload_availability.upper()}
-    if cache_control:
-        params["CacheControl"] = cache_control
-    if storage_class:
-        params["StorageClass"] = storage_class
-
-    def put_once():
-        with source.open() as body:
-            if upload_availability == "streaming":
-                body = ChunkedBody(body)
-            return data.put_object(Body=body, **params)
-
-    response = transient_retry()(put_once)()
-    stored_sha256 = response.get("ContentSHA256")
-    if stored_sha256 is not None and stored_sha256.lower() != source.sha256:
-        raise MediaStoreError(
-            f"MediaStore stored {path!r} with SHA-256 {stored_sha256} but {source.option} has SHA-256 "
-            f"{source.sha256}: the stored object is not what was sent. It has been written; upload it again."
-        )
-    return response
-
-
-def delete_object(data, path, address):
-    """DeleteObject; False when the object was already gone."""
-    try:
-        data.delete_object(Path=path, aws_retry=True)
-    except is_boto3_error_code("ContainerNotFoundException") as error:
-        raise MediaStoreError(container_missing_message(address), error) from error
-    except is_boto3_error_code("ObjectNotFoundException"):
-        return False
-    return True
+    return call
 
 
 # ---- the three things the module does ----
@@ -434,7 +382,7 @@ def delete_object(data, path, address):
 
 def ensure_uploaded(module, data, path, source, address):
     params = module.params
-    current_description = module.run(describe_object, data, path, address)
+    current_description = module.run(naming_container(address, describe_object), data, path)
     current = object_view(path, current_description) if current_description else None
     content_type = params["content_type"] or guess_content_type(path)
     desired = desired_object_view(path, source.size, content_type, params["cache_control"], source.sha256, current)
@@ -451,12 +399,12 @@ def ensure_uploaded(module, data, path, source, address):
     if module.check_mode:
         module.exit_json(changed=True, object=desired, diff=diff)
     response = module.run(
-        put_object, data, path, source, content_type, desired["cache_control"],
-        params["storage_class"], params["upload_availability"],
+        put_object, data, path, source.open, source.sha256, content_type, desired["cache_control"],
+        params["storage_class"], params["upload_availability"], source=source.option,
     )
-    if response.get("ContentSHA256") is None:
+    if not response.get("ContentSHA256"):
         module.warn(f"The service did not report ContentSHA256 for {path!r}; the upload could not be verified.")
-    stored = module.run(describe_object, data, path, address)
+    stored = module.run(naming_container(address, describe_object), data, path)
     module.exit_json(changed=True, object=object_view(path, stored, source.sha256), diff=diff)
 
 
@@ -484,7 +432,7 @@ def download_to_temporary(module, data, path, dest):
 def ensure_downloaded(module, data, path, address):
     params = module.params
     dest = params["dest"]
-    description = module.run(describe_object, data, path, address)
+    description = module.run(naming_container(address, describe_object), data, path)
     if description is None:
         module.fail_json(msg=f"path: there is no object {path!r} in the container {address} to download.")
     remote = object_view(path, description)
@@ -524,13 +472,13 @@ def ensure_downloaded(module, data, path, address):
 
 
 def ensure_absent(module, data, path, address):
-    current_description = module.run(describe_object, data, path, address)
+    current_description = module.run(naming_container(address, describe_object), data, path)
     if current_description is None:
         module.exit_json(changed=False, diff={"before": {}, "after": {}})
     diff = {"before": diff_view(object_view(path, current_description)), "after": {}}
     if not module.check_mode:
         # Gone in between (another writer): the end state is the one asked for, and this task did not cause it.
-        if not module.run(delete_object, data, path, address):
+        if not module.run(naming_container(address, delete_object), data, path):
             module.exit_json(changed=False, diff={"before": {}, "after": {}})
     module.exit_json(changed=True, diff=diff)
 

@@ -27,7 +27,7 @@ options:
       - It must be a JSON object with C(Version) and C(Statement); every statement needs C(Effect), C(Principal),
         C(Action) and C(Resource).
       - Every C(Resource) must be scoped to files inside the container,
-        C(arn:aws:mediastore:<region>:<account>:container/<container>/...), for example C(<container ARN>/*).
+        C(arn:<partition>:mediastore:<region>:<account>:container/<container>/...), for example C(<container ARN>/*).
       - >-
         A statement that allows C(mediastore:PutObject) must have the condition
         C({"Bool": {"aws:SecureTransport": "true"}}).
@@ -52,19 +52,8 @@ notes:
   - Check mode reads the container and its policy and makes no change.
 author:
   - Contributors to the elemental.mediastore collection (!UNKNOWN)
-attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: full
-  action_group:
-    description: Use C(group/elemental.mediastore.aws) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - elemental.mediastore.aws
 extends_documentation_fragment:
+  - elemental.mediastore.attributes
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
@@ -160,7 +149,7 @@ container_arn:
 
 import json
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.elemental.mediastore.plugins.module_utils._container import missing_container_problem
 from ansible_collections.elemental.mediastore.plugins.module_utils._container_policy import (
     container_arn_problems,
     default_policy,
@@ -172,27 +161,18 @@ from ansible_collections.elemental.mediastore.plugins.module_utils._container_po
 )
 from ansible_collections.elemental.mediastore.plugins.module_utils._names import container_name_problems
 from ansible_collections.elemental.mediastore.plugins.module_utils._service import (
-    DEFAULT_WAIT_TIMEOUT,
     MediaStoreError,
     MediaStoreModule,
-    describe_container,
-    wait_for_container,
+    delete_policy,
+    policy_or_none,
+    settled_container,
 )
-
-
-def read_container(control, name):
-    """The container (ACTIVE once a CREATING one is done), or None when it does not exist."""
-    container = describe_container(control, name)
-    if container and container.get("Status") == "CREATING":
-        container = wait_for_container(control, name, "ACTIVE", DEFAULT_WAIT_TIMEOUT)
-    return container
 
 
 def read_policy(control, name):
     """The container's policy as a dict, or None when it has none."""
-    try:
-        text = control.get_container_policy(ContainerName=name, aws_retry=True)["Policy"]
-    except is_boto3_error_code("PolicyNotFoundException"):
+    text = policy_or_none(control, "get_container_policy", name, "Policy")
+    if text is None:
         return None
     try:
         return json.loads(text)
@@ -202,13 +182,6 @@ def read_policy(control, name):
 
 def put_policy(control, name, document):
     control.put_container_policy(ContainerName=name, Policy=policy_json(document), aws_retry=True)
-
-
-def delete_policy(control, name):
-    try:
-        control.delete_container_policy(ContainerName=name, aws_retry=True)
-    except is_boto3_error_code("PolicyNotFoundException"):
-        pass  # already gone: the wanted state
 
 
 def main():
@@ -236,11 +209,11 @@ def main():
         module.fail_json(msg=" ".join(problems))
 
     control = module.control_client()
-    container = module.run(read_container, control, name)
-    if container is None or container.get("Status") == "DELETING":
+    container = module.run(settled_container, control, name)
+    missing = missing_container_problem(container, name)
+    if missing:
         if state == "present":
-            status = "does not exist" if container is None else "is being deleted"
-            module.fail_json(msg=f"container: container {name!r} {status}; create it first (mediastore_container).")
+            module.fail_json(msg=missing)
         module.exit_json(changed=False, policy={}, policy_is_default=False, diff=dict(before={}, after={}))
     arn = container["ARN"]
     if desired is not None:
@@ -258,7 +231,7 @@ def main():
         changed = current is not None and not is_default_policy(current, arn)
         after = default_policy(arn) if changed else current
         if changed and not module.check_mode:
-            module.run(delete_policy, control, name)
+            module.run(delete_policy, control, "delete_container_policy", name)
 
     module.exit_json(
         changed=changed,

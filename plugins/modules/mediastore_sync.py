@@ -140,22 +140,11 @@ options:
       - Unset, requests are limited by O(max_concurrency) only; throttled requests are retried.
     type: float
 extends_documentation_fragment:
+  - elemental.mediastore.attributes
   - elemental.mediastore.data_plane
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
-attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: full
-  action_group:
-    description: Use C(group/elemental.mediastore.aws) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - elemental.mediastore.aws
 notes:
   - Local and remote times are compared for O(file_change_strategy=date_size); a controller clock far behind the
     service's makes changed files look older. Use V(checksum) when clocks cannot be trusted.
@@ -332,21 +321,19 @@ try:
 except ImportError:
     pass  # AnsibleAWSModule reports the missing SDK
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.elemental.mediastore.plugins.module_utils._names import container_name_problems, normalise_path
 from ansible_collections.elemental.mediastore.plugins.module_utils._objects import (
-    CHUNK_BYTES,
-    ChunkedBody,
     guess_content_type,
     sha256_of_chunks,
     sha256_of_file,
 )
 from ansible_collections.elemental.mediastore.plugins.module_utils._service import (
     LIST_CONCURRENCY,
-    MediaStoreError,
     MediaStoreModule,
+    delete_object,
     list_folder,
-    transient_retry,
+    put_object,
+    stream_object,
     walk_items,
 )
 from ansible_collections.elemental.mediastore.plugins.module_utils._sync import (
@@ -369,19 +356,6 @@ from ansible_collections.elemental.mediastore.plugins.module_utils._sync import 
 REMOTE_READ_ATTEMPTS = 3
 
 
-class SyncModule(MediaStoreModule):
-    def data_client(self, endpoint):
-        # max_concurrency threads share this client: give it as many pooled connections, or urllib3
-        # throws surplus connections away and every request pays for a new one.
-        connections = max(self.params["max_concurrency"], LIST_CONCURRENCY)
-        return self.client(
-            "mediastore-data",
-            endpoint=endpoint,
-            retry_decorator=transient_retry(),
-            config={"max_pool_connections": connections},
-        )
-
-
 # ---------------------------------------------------------------------------------------------------
 # Requests, one object each
 
@@ -402,14 +376,11 @@ def local_sha256(local):
 def remote_sha256(data, path, limiter):
     for attempt in range(1, REMOTE_READ_ATTEMPTS + 1):
         limiter.wait()
-        response = data.get_object(Path=path, aws_retry=True)
         try:
-            return sha256_of_chunks(response["Body"].iter_chunks(CHUNK_BYTES))[0]
+            return stream_object(data, path)[0]
         except botocore.exceptions.BotoCoreError:
             if attempt == REMOTE_READ_ATTEMPTS:
                 raise
-        finally:
-            response["Body"].close()
 
 
 def compare_digests(data, local, path, limiter):
@@ -419,36 +390,23 @@ def compare_digests(data, local, path, limiter):
 def upload(data, item, params, limiter):
     """PUT one file and check that the service stored exactly the bytes that were read; returns their SHA-256."""
     with open(item.local.full_path, "rb") as handle:
-        content = handle.read()
+        content = handle.read()  # the digest is of the bytes sent, even if the file changes meanwhile
     digest = sha256_of_chunks([content])[0]
-    arguments = {"Path": item.path, "ContentType": item.content_type}
-    if item.cache_control:
-        arguments["CacheControl"] = item.cache_control
-    if params["storage_class"]:
-        arguments["StorageClass"] = params["storage_class"]
-    if params["upload_availability"] == "streaming":
-        arguments["UploadAvailability"] = "STREAMING"
-        arguments["Body"] = ChunkedBody(io.BytesIO(content))
-    else:
-        arguments["Body"] = content
+    # Standard is the service's default: the header is sent for streaming only.
+    availability = "streaming" if params["upload_availability"] == "streaming" else None
     limiter.wait()
-    response = data.put_object(aws_retry=True, **arguments)
-    stored = (response.get("ContentSHA256") or "").lower()
-    if stored != digest:
-        raise MediaStoreError(
-            f"the service stored content with SHA-256 {stored or 'unknown'}, but the file read had {digest}"
-        )
+    put_object(
+        data, item.path, lambda: io.BytesIO(content), digest, item.content_type, item.cache_control,
+        params["storage_class"], availability, source=f"the file read ({item.local.relative_path})",
+        require_sha256=True,
+    )
     return digest
 
 
 def delete(data, path, limiter):
     """DELETE one object; False when it was already gone."""
     limiter.wait()
-    try:
-        data.delete_object(Path=path, aws_retry=True)
-    except is_boto3_error_code("ObjectNotFoundException"):
-        return False
-    return True
+    return delete_object(data, path)
 
 
 def run_parallel(function, items, concurrency):
@@ -584,7 +542,7 @@ def main():
         max_concurrency=dict(type="int", default=8),
         max_requests_per_second=dict(type="float"),
     )
-    module = SyncModule(
+    module = MediaStoreModule(
         argument_spec=argument_spec,
         mutually_exclusive=[("container", "endpoint")],
         required_one_of=[("container", "endpoint")],
@@ -603,7 +561,12 @@ def main():
     def cache_control_for(relative_path):
         return resolve_rule(relative_path, params["cache_control_rules"], "cache_control", params["cache_control"])
 
-    data = module.data_client_for(container=params["container"], endpoint=params["endpoint"])
+    # max_concurrency threads share this client: give it as many pooled connections, or urllib3
+    # throws surplus connections away and every request pays for a new one.
+    connections = max(concurrency, LIST_CONCURRENCY)
+    data = module.data_client_for(
+        container=params["container"], endpoint=params["endpoint"], config={"max_pool_connections": connections}
+    )
     remote = module.run(list_remote, data, prefix, limiter)
 
     digests, failures, undecided = {}, [], set()

@@ -48,6 +48,18 @@ def test_public_read_is_https_only_get_and_describe_for_anyone():
     }
 
 
+@pytest.mark.parametrize("partition", ["aws-cn", "aws-us-gov"])
+def test_access_policy_in_another_partition(partition):
+    arn = f"arn:{partition}:mediastore:cn-north-1:111122223333:container/live_origin"
+    document = origin_access_policy({"public_read": True, "read_accounts": ["444455556666"]}, arn)
+    statements = by_sid(document)
+    assert statements["MediaStoreFullAccess"]["Principal"] == {"AWS": f"arn:{partition}:iam::111122223333:root"}
+    assert statements["ReadForAccounts"]["Principal"] == {"AWS": [f"arn:{partition}:iam::444455556666:root"]}
+    assert {statement["Resource"] for statement in statements.values()} == {f"{arn}/*"}
+    assert document_problems(document, "live_origin") == []
+    assert container_arn_problems(document, arn) == []
+
+
 def test_public_read_stays_https_only_even_with_https_only_false():
     statements = by_sid(origin_access_policy({"public_read": True, "https_only": False}, ARN))
     assert statements["PublicReadOverHttps"]["Condition"] == HTTPS

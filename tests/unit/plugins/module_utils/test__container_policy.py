@@ -244,6 +244,40 @@ def test_statement_without_sid_is_named_by_position():
 
 
 @pytest.mark.parametrize(
+    "partition, ok",
+    [
+        ("aws", True),
+        ("aws-cn", True),
+        ("aws-us-gov", True),
+        ("aws-iso-b", True),
+        ("", False),
+        ("AWS", False),
+        ("s3", False),
+        ("aws-", False),
+    ],
+)
+def test_resources_may_be_in_any_partition(partition, ok):
+    resource = f"arn:{partition}:mediastore:cn-north-1:111122223333:container/movies/*"
+    problems = document_problems(public_read(resource=resource), "movies")
+    assert (problems == []) is ok
+    if not ok:
+        assert "must be scoped to files inside container 'movies'" in problems[0]
+        assert "arn:<partition>:mediastore:" in problems[0]
+
+
+@pytest.mark.parametrize(
+    "partition",
+    ["aws-cn", "aws-us-gov"],
+)
+def test_container_arn_in_another_partition_is_accepted(partition):
+    arn = f"arn:{partition}:mediastore:us-gov-west-1:111122223333:container/movies"
+    document = public_read(resource=arn + "/*")
+    assert document_problems(document, "movies") == []
+    assert container_arn_problems(document, arn) == []
+    assert is_default_policy(default_policy(arn), arn)
+
+
+@pytest.mark.parametrize(
     "resource, ok",
     [
         (ARN + "/*", True),

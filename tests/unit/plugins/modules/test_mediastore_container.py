@@ -10,11 +10,8 @@ that queues no write response proves the module made no write.
 import datetime
 import json
 
-import boto3
 import pytest
-from botocore.stub import Stubber
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.elemental.mediastore.plugins.module_utils._service import MediaStoreError
 from ansible_collections.elemental.mediastore.plugins.modules import mediastore_container
 from ansible_collections.elemental.mediastore.plugins.modules.mediastore_container import Container, desired_state
@@ -59,17 +56,6 @@ def params(**overrides):
     return base
 
 
-def no_retry(function):
-    return function
-
-
-def stubbed(service, **kwargs):
-    client = boto3.client(
-        service, region_name="us-east-1", aws_access_key_id="AKID", aws_secret_access_key="secret", **kwargs
-    )
-    return RetryingBotoClientWrapper(client, no_retry), Stubber(client)
-
-
 class FakeModule:
     """What Container uses of MediaStoreModule: params, check_mode and the data-plane client."""
 
@@ -84,19 +70,8 @@ class FakeModule:
 
 
 @pytest.fixture
-def control():
-    client, stubber = stubbed("mediastore")
-    with stubber:
-        yield client, stubber
-        stubber.assert_no_pending_responses()
-
-
-@pytest.fixture
-def data():
-    client, stubber = stubbed("mediastore-data", endpoint_url=ENDPOINT)
-    with stubber:
-        yield client, stubber
-        stubber.assert_no_pending_responses()
+def data(stubbed):
+    return stubbed("mediastore-data", endpoint_url=ENDPOINT)
 
 
 def container_desired(module):

@@ -6,11 +6,8 @@
 import datetime
 import json
 
-import boto3
 import pytest
-from botocore.stub import Stubber
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.elemental.mediastore.plugins.modules.mediastore_container_info import describe_one, list_all
 
 NAME = "live_origin"
@@ -29,17 +26,6 @@ def container(name=NAME, status="ACTIVE"):
     if status == "ACTIVE":
         described["Endpoint"] = f"http://127.0.0.1:4599/data/{name[:14]:0<14}"
     return described
-
-
-@pytest.fixture
-def control():
-    client = boto3.client(
-        "mediastore", region_name="us-east-1", aws_access_key_id="AKID", aws_secret_access_key="secret"
-    )
-    stubber = Stubber(client)
-    with stubber:
-        yield RetryingBotoClientWrapper(client, lambda function: function), stubber
-        stubber.assert_no_pending_responses()
 
 
 def test_missing_container_is_an_empty_list(control):

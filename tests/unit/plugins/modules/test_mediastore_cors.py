@@ -9,14 +9,10 @@ that queues no Put/Delete proves the module made no write.
 
 import json
 
-import boto3
 import pytest
-from botocore.stub import Stubber
 
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
-from ansible_collections.elemental.mediastore.plugins.module_utils._service import MediaStoreModule
 from ansible_collections.elemental.mediastore.plugins.modules import mediastore_cors
 
 NAME = "live_origin"
@@ -38,26 +34,7 @@ PLAYER_API = {
     "MaxAgeSeconds": 3000,
 }
 EVERYONE_API = {"AllowedOrigins": ["*"], "AllowedMethods": ["GET"], "AllowedHeaders": []}
-
-
-@pytest.fixture
-def control(monkeypatch):
-    client = boto3.client(
-        "mediastore", region_name="us-east-1", aws_access_key_id="AKID", aws_secret_access_key="secret"
-    )
-    stubber = Stubber(client)
-    monkeypatch.setattr(MediaStoreModule, "control_client", lambda self: RetryingBotoClientWrapper(client, lambda f: f))
-    with stubber:
-        yield stubber
-        stubber.assert_no_pending_responses()
-
-
-@pytest.fixture
-def no_client(monkeypatch):
-    def refuse(self):
-        raise AssertionError("a client was created although the input is invalid")
-
-    monkeypatch.setattr(MediaStoreModule, "control_client", refuse)
+PUT_PLAYER_THEN_EVERYONE = {"ContainerName": NAME, "CorsPolicy": [PLAYER_API, EVERYONE_API]}
 
 
 def run(capsys, check_mode=False, **args):
@@ -80,9 +57,9 @@ def queue_reads(stubber, cors):
         stubber.add_response("get_cors_policy", {"CorsPolicy": cors}, {"ContainerName": NAME})
 
 
-def test_first_rules_are_put_with_methods_in_upper_case(control, capsys):
-    queue_reads(control, None)
-    control.add_response("put_cors_policy", {}, {"ContainerName": NAME, "CorsPolicy": [PLAYER_API, EVERYONE_API]})
+def test_first_rules_are_put_with_methods_in_upper_case(module_control, capsys):
+    queue_reads(module_control, None)
+    module_control.add_response("put_cors_policy", {}, PUT_PLAYER_THEN_EVERYONE)
     result = run(capsys, rules=[PLAYER, EVERYONE])
     assert result["rc"] == 0
     assert result["changed"] is True
@@ -97,39 +74,39 @@ def test_first_rules_are_put_with_methods_in_upper_case(control, capsys):
     assert result["diff"] == {"before": {}, "after": {"rules": result["rules"]}}
 
 
-def test_check_mode_reports_the_same_and_writes_nothing(control, capsys):
-    queue_reads(control, None)
+def test_check_mode_reports_the_same_and_writes_nothing(module_control, capsys):
+    queue_reads(module_control, None)
     result = run(capsys, check_mode=True, rules=[PLAYER, EVERYONE])
     assert result["changed"] is True
     assert result["diff"]["after"]["rules"][0]["allowed_origins"] == ["https://player.example.com"]
 
 
-def test_reordered_lists_inside_a_rule_are_not_a_change(control, capsys):
-    queue_reads(control, [dict(PLAYER_API, AllowedMethods=["HEAD", "GET"]), EVERYONE_API])
+def test_reordered_lists_inside_a_rule_are_not_a_change(module_control, capsys):
+    queue_reads(module_control, [dict(PLAYER_API, AllowedMethods=["HEAD", "GET"]), EVERYONE_API])
     result = run(capsys, rules=[PLAYER, EVERYONE])
     assert result["changed"] is False
     assert result["diff"]["before"] == result["diff"]["after"]
 
 
-def test_reordered_rules_are_a_change(control, capsys):
-    queue_reads(control, [EVERYONE_API, PLAYER_API])
-    control.add_response("put_cors_policy", {}, {"ContainerName": NAME, "CorsPolicy": [PLAYER_API, EVERYONE_API]})
+def test_reordered_rules_are_a_change(module_control, capsys):
+    queue_reads(module_control, [EVERYONE_API, PLAYER_API])
+    module_control.add_response("put_cors_policy", {}, PUT_PLAYER_THEN_EVERYONE)
     assert run(capsys, rules=[PLAYER, EVERYONE])["changed"] is True
 
 
-def test_removal_deletes_and_a_second_removal_does_nothing(control, capsys):
-    queue_reads(control, [PLAYER_API])
-    control.add_response("delete_cors_policy", {}, {"ContainerName": NAME})
+def test_removal_deletes_and_a_second_removal_does_nothing(module_control, capsys):
+    queue_reads(module_control, [PLAYER_API])
+    module_control.add_response("delete_cors_policy", {}, {"ContainerName": NAME})
     removed = run(capsys, state="absent")
     assert removed["changed"] is True
     assert removed["rules"] == []
     assert removed["diff"]["after"] == {}
-    queue_reads(control, None)
+    queue_reads(module_control, None)
     assert run(capsys, state="absent")["changed"] is False
 
 
-def test_removal_in_check_mode_writes_nothing(control, capsys):
-    queue_reads(control, [PLAYER_API])
+def test_removal_in_check_mode_writes_nothing(module_control, capsys):
+    queue_reads(module_control, [PLAYER_API])
     assert run(capsys, check_mode=True, state="absent")["changed"] is True
 
 

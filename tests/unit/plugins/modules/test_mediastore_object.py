@@ -7,15 +7,12 @@ import hashlib
 import io
 import json
 
-import boto3
 import pytest
 from botocore.response import StreamingBody
-from botocore.stub import ANY, Stubber
+from botocore.stub import ANY
 
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
-from ansible_collections.elemental.mediastore.plugins.module_utils._service import MediaStoreModule, transient_retry
 from ansible_collections.elemental.mediastore.plugins.modules import mediastore_object
 
 ENDPOINT = "https://abcdefghijklmn.data.mediastore.us-east-1.amazonaws.com"
@@ -24,24 +21,6 @@ CONTENT = b"#EXTM3U\n#EXT-X-VERSION:3\n"
 SHA256 = hashlib.sha256(CONTENT).hexdigest()
 PATH = "hls/live/index.m3u8"
 PLAYLIST = "application/vnd.apple.mpegurl"
-
-
-@pytest.fixture
-def data(monkeypatch):
-    """A stubbed mediastore-data client; records every client the module asks for."""
-    client = boto3.session.Session(aws_access_key_id="AKID", aws_secret_access_key="secret",
-                                   region_name="us-east-1").client("mediastore-data", endpoint_url=ENDPOINT)
-    stub = Stubber(client)
-    stub.created = []
-
-    def make_client(module, service, retry_decorator=None, **params):
-        stub.created.append((service, params.get("endpoint")))
-        assert service == "mediastore-data", "endpoint= must not touch the control plane"
-        return RetryingBotoClientWrapper(client, retry_decorator or transient_retry())
-
-    monkeypatch.setattr(MediaStoreModule, "client", make_client)
-    with stub:
-        yield stub
 
 
 def run_module(capsys, **args):
@@ -73,88 +52,88 @@ def expect_get(stub, content):
                                      "ContentLength": len(content), "StatusCode": 200}, {"Path": PATH})
 
 
-def test_check_mode_reports_a_new_object_without_put(data, capsys):
-    expect_describe(data)
+def test_check_mode_reports_a_new_object_without_put(module_data, capsys):
+    expect_describe(module_data)
     result = run_module(capsys, content=CONTENT.decode(), _ansible_check_mode=True, _ansible_diff=True)
-    data.assert_no_pending_responses()  # an unexpected put_object would have failed the run
+    module_data.assert_no_pending_responses()  # an unexpected put_object would have failed the run
     assert result["changed"] is True
     assert result["diff"] == {"before": {}, "after": {"path": PATH, "content_length": len(CONTENT),
                                                       "content_type": PLAYLIST, "sha256": SHA256}}
     assert result["object"]["etag"] is None
 
 
-def test_check_mode_detects_a_same_size_change_by_reading_not_writing(data, capsys):
-    expect_describe(data, described())
-    expect_get(data, CONTENT.replace(b"3", b"4"))
+def test_check_mode_detects_a_same_size_change_by_reading_not_writing(module_data, capsys):
+    expect_describe(module_data, described())
+    expect_get(module_data, CONTENT.replace(b"3", b"4"))
     result = run_module(capsys, content=CONTENT.decode(), _ansible_check_mode=True)
-    data.assert_no_pending_responses()
+    module_data.assert_no_pending_responses()
     assert result["changed"] is True
 
 
-def test_same_content_is_unchanged(data, capsys):
-    expect_describe(data, described())
-    expect_get(data, CONTENT)
+def test_same_content_is_unchanged(module_data, capsys):
+    expect_describe(module_data, described())
+    expect_get(module_data, CONTENT)
     result = run_module(capsys, content=CONTENT.decode())
     assert result["changed"] is False
     assert result["object"]["sha256"] == SHA256
     assert result["object"]["last_modified"] == "2025-06-01T12:00:00+00:00"
 
 
-def test_size_difference_uploads_without_reading(data, capsys):
-    expect_describe(data, described(size=3))
-    data.add_response("put_object", {"ContentSHA256": SHA256, "ETag": "f" * 64, "StorageClass": "TEMPORAL"},
-                      {"Path": PATH, "Body": ANY, "ContentType": PLAYLIST, "UploadAvailability": "STANDARD"})
-    expect_describe(data, described())
+def test_size_difference_uploads_without_reading(module_data, capsys):
+    expect_describe(module_data, described(size=3))
+    module_data.add_response("put_object", {"ContentSHA256": SHA256, "ETag": "f" * 64, "StorageClass": "TEMPORAL"},
+                             {"Path": PATH, "Body": ANY, "ContentType": PLAYLIST, "UploadAvailability": "STANDARD"})
+    expect_describe(module_data, described())
     result = run_module(capsys, content=CONTENT.decode())
-    data.assert_no_pending_responses()
+    module_data.assert_no_pending_responses()
     assert result["changed"] is True
     assert result["object"]["sha256"] == SHA256
 
 
-def test_unset_cache_control_is_carried_over(data, capsys):
-    expect_describe(data, described(size=3, cache_control="max-age=2"))
-    data.add_response("put_object", {"ContentSHA256": SHA256, "ETag": "f" * 64},
-                      {"Path": PATH, "Body": ANY, "ContentType": PLAYLIST, "UploadAvailability": "STANDARD",
-                       "CacheControl": "max-age=2"})
-    expect_describe(data, described(cache_control="max-age=2"))
+def test_unset_cache_control_is_carried_over(module_data, capsys):
+    expect_describe(module_data, described(size=3, cache_control="max-age=2"))
+    module_data.add_response("put_object", {"ContentSHA256": SHA256, "ETag": "f" * 64},
+                             {"Path": PATH, "Body": ANY, "ContentType": PLAYLIST, "UploadAvailability": "STANDARD",
+                              "CacheControl": "max-age=2"})
+    expect_describe(module_data, described(cache_control="max-age=2"))
     assert run_module(capsys, content=CONTENT.decode())["changed"] is True
-    data.assert_no_pending_responses()
+    module_data.assert_no_pending_responses()
 
 
-def test_cache_control_only_change_uploads_without_reading(data, capsys):
-    expect_describe(data, described(cache_control="max-age=2"))
-    data.add_response("put_object", {"ContentSHA256": SHA256, "ETag": "f" * 64},
-                      {"Path": PATH, "Body": ANY, "ContentType": PLAYLIST, "UploadAvailability": "STANDARD",
-                       "CacheControl": "max-age=60"})
-    expect_describe(data, described(cache_control="max-age=60"))
+def test_cache_control_only_change_uploads_without_reading(module_data, capsys):
+    expect_describe(module_data, described(cache_control="max-age=2"))
+    module_data.add_response("put_object", {"ContentSHA256": SHA256, "ETag": "f" * 64},
+                             {"Path": PATH, "Body": ANY, "ContentType": PLAYLIST, "UploadAvailability": "STANDARD",
+                              "CacheControl": "max-age=60"})
+    expect_describe(module_data, described(cache_control="max-age=60"))
     result = run_module(capsys, content=CONTENT.decode(), cache_control="max-age=60", _ansible_diff=True)
     assert result["changed"] is True
     assert result["diff"]["before"]["cache_control"] == "max-age=2"
     assert result["diff"]["after"]["cache_control"] == "max-age=60"
 
 
-def test_overwrite_never_leaves_a_different_object(data, capsys):
-    expect_describe(data, described(size=3))
+def test_overwrite_never_leaves_a_different_object(module_data, capsys):
+    expect_describe(module_data, described(size=3))
     result = run_module(capsys, content=CONTENT.decode(), overwrite="never")
-    data.assert_no_pending_responses()
+    module_data.assert_no_pending_responses()
     assert result["changed"] is False
 
 
-def test_stored_sha256_mismatch_fails_loudly(data, capsys):
-    expect_describe(data)
-    data.add_response("put_object", {"ContentSHA256": "0" * 64, "ETag": "f" * 64},
-                      {"Path": PATH, "Body": ANY, "ContentType": PLAYLIST, "UploadAvailability": "STANDARD"})
+def test_stored_sha256_mismatch_fails_loudly(module_data, capsys):
+    expect_describe(module_data)
+    module_data.add_response("put_object", {"ContentSHA256": "0" * 64, "ETag": "f" * 64},
+                             {"Path": PATH, "Body": ANY, "ContentType": PLAYLIST, "UploadAvailability": "STANDARD"})
     result = run_module(capsys, content=CONTENT.decode())
     assert result["failed"] is True
     assert "0" * 64 in result["msg"] and SHA256 in result["msg"]
 
 
-def test_streaming_upload_sends_the_header(data, capsys):
-    expect_describe(data)
-    data.add_response("put_object", {"ContentSHA256": SHA256, "ETag": "f" * 64},
-                      {"Path": PATH, "Body": ANY, "ContentType": "video/MP2T", "UploadAvailability": "STREAMING",
-                       "StorageClass": "TEMPORAL"})
-    expect_describe(data, described(content_type="video/MP2T"))
+def test_streaming_upload_sends_the_header(module_data, capsys):
+    expect_describe(module_data)
+    module_data.add_response("put_object", {"ContentSHA256": SHA256, "ETag": "f" * 64},
+                             {"Path": PATH, "Body": ANY, "ContentType": "video/MP2T", "UploadAvailability": "STREAMING",
+                              "StorageClass": "TEMPORAL"})
+    expect_describe(module_data, described(content_type="video/MP2T"))
     result = run_module(capsys, content=CONTENT.decode(), content_type="video/MP2T", upload_availability="streaming",
                         storage_class="TEMPORAL")
     assert result["changed"] is True
@@ -181,54 +160,54 @@ def test_streaming_upload_sends_the_header(data, capsys):
         ({"container": "bad name", "endpoint": None, "content": "x"}, "container: 'bad name' is not a valid"),
     ],
 )
-def test_bad_input_fails_before_any_client(data, capsys, args, message):
+def test_bad_input_fails_before_any_client(module_data, capsys, args, message):
     result = run_module(capsys, **args)
     assert result["failed"] is True
     assert message in result["msg"]
-    assert data.created == []
+    assert module_data.created == []
 
 
-def test_check_mode_delete_makes_no_call(data, capsys):
-    expect_describe(data, described())
+def test_check_mode_delete_makes_no_call(module_data, capsys):
+    expect_describe(module_data, described())
     result = run_module(capsys, state="absent", _ansible_check_mode=True, _ansible_diff=True)
-    data.assert_no_pending_responses()
+    module_data.assert_no_pending_responses()
     assert result["changed"] is True
     assert result["diff"]["before"]["path"] == PATH and result["diff"]["after"] == {}
 
 
-def test_delete_of_a_missing_object_is_unchanged(data, capsys):
-    expect_describe(data)
+def test_delete_of_a_missing_object_is_unchanged(module_data, capsys):
+    expect_describe(module_data)
     assert run_module(capsys, state="absent")["changed"] is False
 
 
-def test_delete(data, capsys):
-    expect_describe(data, described())
-    data.add_response("delete_object", {}, {"Path": PATH})
+def test_delete(module_data, capsys):
+    expect_describe(module_data, described())
+    module_data.add_response("delete_object", {}, {"Path": PATH})
     assert run_module(capsys, state="absent")["changed"] is True
-    data.assert_no_pending_responses()
+    module_data.assert_no_pending_responses()
 
 
-def test_missing_container_is_a_clear_failure(data, capsys):
-    data.add_client_error("describe_object", "ContainerNotFoundException", http_status_code=404)
+def test_missing_container_is_a_clear_failure(module_data, capsys):
+    module_data.add_client_error("describe_object", "ContainerNotFoundException", http_status_code=404)
     result = run_module(capsys, content="x")
     assert result["failed"] is True
     assert f"The container at {ENDPOINT} does not exist" in result["msg"]
 
 
-def test_download_same_content_is_unchanged_and_leaves_no_temporary(data, capsys, tmp_path):
+def test_download_same_content_is_unchanged_and_leaves_no_temporary(module_data, capsys, tmp_path):
     dest = tmp_path / "index.m3u8"
     dest.write_bytes(CONTENT)
-    expect_describe(data, described())
-    expect_get(data, CONTENT)
+    expect_describe(module_data, described())
+    expect_get(module_data, CONTENT)
     result = run_module(capsys, dest=str(dest))
     assert result["changed"] is False
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index.m3u8"]
 
 
-def test_download_writes_the_file_with_mode(data, capsys, tmp_path):
+def test_download_writes_the_file_with_mode(module_data, capsys, tmp_path):
     dest = tmp_path / "index.m3u8"
-    expect_describe(data, described())
-    expect_get(data, CONTENT)
+    expect_describe(module_data, described())
+    expect_get(module_data, CONTENT)
     result = run_module(capsys, dest=str(dest), mode="0640")
     assert result["changed"] is True
     assert dest.read_bytes() == CONTENT
@@ -236,22 +215,22 @@ def test_download_writes_the_file_with_mode(data, capsys, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index.m3u8"]
 
 
-def test_download_in_check_mode_writes_nothing(data, capsys, tmp_path):
+def test_download_in_check_mode_writes_nothing(module_data, capsys, tmp_path):
     dest = tmp_path / "index.m3u8"
-    expect_describe(data, described())
+    expect_describe(module_data, described())
     result = run_module(capsys, dest=str(dest), _ansible_check_mode=True)
-    data.assert_no_pending_responses()  # no GetObject: the file is missing, so it is a download anyway
+    module_data.assert_no_pending_responses()  # no GetObject: the file is missing, so it is a download anyway
     assert result["changed"] is True
     assert list(tmp_path.iterdir()) == []
 
 
-def test_truncated_download_keeps_the_old_file(data, capsys, tmp_path):
+def test_truncated_download_keeps_the_old_file(module_data, capsys, tmp_path):
     dest = tmp_path / "index.m3u8"
     dest.write_bytes(b"old content")
-    expect_describe(data, described())
+    expect_describe(module_data, described())
     # The body ends early: botocore checks the length and raises IncompleteReadError.
-    data.add_response("get_object", {"Body": StreamingBody(io.BytesIO(CONTENT[:5]), len(CONTENT)),
-                                     "ContentLength": len(CONTENT), "StatusCode": 200}, {"Path": PATH})
+    module_data.add_response("get_object", {"Body": StreamingBody(io.BytesIO(CONTENT[:5]), len(CONTENT)),
+                                            "ContentLength": len(CONTENT), "StatusCode": 200}, {"Path": PATH})
     result = run_module(capsys, dest=str(dest))
     assert result["failed"] is True
     assert "was left as it was" in result["msg"]

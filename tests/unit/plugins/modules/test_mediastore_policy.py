@@ -9,15 +9,11 @@ that queues no Put/Delete proves the module made no write.
 
 import json
 
-import boto3
 import pytest
-from botocore.stub import Stubber
 
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.elemental.mediastore.plugins.module_utils._container_policy import default_policy
-from ansible_collections.elemental.mediastore.plugins.module_utils._service import MediaStoreModule
 from ansible_collections.elemental.mediastore.plugins.modules import mediastore_policy
 
 NAME = "live_origin"
@@ -54,26 +50,6 @@ SERVED_DEFAULT = json.dumps(
 )
 
 
-@pytest.fixture
-def control(monkeypatch):
-    client = boto3.client(
-        "mediastore", region_name="us-east-1", aws_access_key_id="AKID", aws_secret_access_key="secret"
-    )
-    stubber = Stubber(client)
-    monkeypatch.setattr(MediaStoreModule, "control_client", lambda self: RetryingBotoClientWrapper(client, lambda f: f))
-    with stubber:
-        yield stubber
-        stubber.assert_no_pending_responses()
-
-
-@pytest.fixture
-def no_client(monkeypatch):
-    def refuse(self):
-        raise AssertionError("a client was created although the input is invalid")
-
-    monkeypatch.setattr(MediaStoreModule, "control_client", refuse)
-
-
 def run(capsys, check_mode=False, diff=True, **args):
     args.setdefault("container", NAME)
     args.update(_ansible_check_mode=check_mode, _ansible_diff=diff)
@@ -97,10 +73,10 @@ def queue_policy(stubber, text):
         stubber.add_response("get_container_policy", {"Policy": text}, {"ContainerName": NAME})
 
 
-def test_setting_a_policy_over_the_default_one_puts_compact_json(control, capsys):
-    queue_container(control)
-    queue_policy(control, SERVED_DEFAULT)
-    control.add_response(
+def test_setting_a_policy_over_the_default_one_puts_compact_json(module_control, capsys):
+    queue_container(module_control)
+    queue_policy(module_control, SERVED_DEFAULT)
+    module_control.add_response(
         "put_container_policy", {}, {"ContainerName": NAME, "Policy": json.dumps(PUBLIC_READ, separators=(",", ":"))}
     )
     result = run(capsys, policy=json.dumps(PUBLIC_READ, indent=4))
@@ -112,9 +88,9 @@ def test_setting_a_policy_over_the_default_one_puts_compact_json(control, capsys
     assert result["diff"]["after"] == PUBLIC_READ
 
 
-def test_check_mode_reports_the_same_and_writes_nothing(control, capsys):
-    queue_container(control)
-    queue_policy(control, SERVED_DEFAULT)
+def test_check_mode_reports_the_same_and_writes_nothing(module_control, capsys):
+    queue_container(module_control)
+    queue_policy(module_control, SERVED_DEFAULT)
     result = run(capsys, check_mode=True, policy=json.dumps(PUBLIC_READ))
     assert result["changed"] is True
     assert result["diff"] == {"before": json.loads(SERVED_DEFAULT), "after": PUBLIC_READ}
@@ -141,26 +117,26 @@ def test_check_mode_reports_the_same_and_writes_nothing(control, capsys):
         ),
     ],
 )
-def test_an_equivalent_policy_is_left_alone(control, capsys, stored):
-    queue_container(control)
-    queue_policy(control, stored)
+def test_an_equivalent_policy_is_left_alone(module_control, capsys, stored):
+    queue_container(module_control)
+    queue_policy(module_control, stored)
     result = run(capsys, policy=json.dumps(PUBLIC_READ))
     assert result["changed"] is False
     assert result["diff"]["before"] == result["diff"]["after"]
 
 
-def test_removing_when_only_the_default_policy_is_there_changes_nothing(control, capsys):
-    queue_container(control)
-    queue_policy(control, SERVED_DEFAULT)
+def test_removing_when_only_the_default_policy_is_there_changes_nothing(module_control, capsys):
+    queue_container(module_control)
+    queue_policy(module_control, SERVED_DEFAULT)
     result = run(capsys, state="absent")
     assert result["changed"] is False
     assert result["policy_is_default"] is True
 
 
-def test_removing_a_policy_expects_the_default_one_back(control, capsys):
-    queue_container(control)
-    queue_policy(control, json.dumps(PUBLIC_READ))
-    control.add_response("delete_container_policy", {}, {"ContainerName": NAME})
+def test_removing_a_policy_expects_the_default_one_back(module_control, capsys):
+    queue_container(module_control)
+    queue_policy(module_control, json.dumps(PUBLIC_READ))
+    module_control.add_response("delete_container_policy", {}, {"ContainerName": NAME})
     result = run(capsys, state="absent")
     assert result["changed"] is True
     assert result["policy"] == default_policy(ARN)
@@ -168,45 +144,45 @@ def test_removing_a_policy_expects_the_default_one_back(control, capsys):
     assert result["diff"] == {"before": PUBLIC_READ, "after": default_policy(ARN)}
 
 
-def test_removing_in_check_mode_writes_nothing(control, capsys):
-    queue_container(control)
-    queue_policy(control, json.dumps(PUBLIC_READ))
+def test_removing_in_check_mode_writes_nothing(module_control, capsys):
+    queue_container(module_control)
+    queue_policy(module_control, json.dumps(PUBLIC_READ))
     result = run(capsys, check_mode=True, state="absent")
     assert result["changed"] is True
 
 
-def test_no_policy_at_all_is_absent_too(control, capsys):
-    queue_container(control)
-    queue_policy(control, None)
+def test_no_policy_at_all_is_absent_too(module_control, capsys):
+    queue_container(module_control)
+    queue_policy(module_control, None)
     result = run(capsys, state="absent")
     assert result["changed"] is False
     assert result["policy"] == {}
 
 
-def test_a_creating_container_is_waited_for(control, capsys):
+def test_a_creating_container_is_waited_for(module_control, capsys):
     creating = {key: value for key, value in ACTIVE.items() if key != "Endpoint"}
-    queue_container(control, dict(creating, Status="CREATING"))
-    queue_container(control)  # wait_for_container's first poll
-    queue_policy(control, SERVED_DEFAULT)
-    control.add_response(
+    queue_container(module_control, dict(creating, Status="CREATING"))
+    queue_container(module_control)  # wait_for_container's first poll
+    queue_policy(module_control, SERVED_DEFAULT)
+    module_control.add_response(
         "put_container_policy", {}, {"ContainerName": NAME, "Policy": json.dumps(PUBLIC_READ, separators=(",", ":"))}
     )
     assert run(capsys, policy=json.dumps(PUBLIC_READ))["changed"] is True
 
 
-def test_a_missing_container_fails_for_present_and_is_fine_for_absent(control, capsys):
-    control.add_client_error("describe_container", "ContainerNotFoundException")
+def test_a_missing_container_fails_for_present_and_is_fine_for_absent(module_control, capsys):
+    module_control.add_client_error("describe_container", "ContainerNotFoundException")
     failed = run(capsys, policy=json.dumps(PUBLIC_READ))
     assert failed["rc"] == 1
     assert "container: container 'live_origin' does not exist" in failed["msg"]
-    control.add_client_error("describe_container", "ContainerNotFoundException")
+    module_control.add_client_error("describe_container", "ContainerNotFoundException")
     absent = run(capsys, state="absent")
     assert absent["rc"] == 0
     assert absent["changed"] is False
 
 
-def test_a_resource_of_another_account_fails_after_describe_and_before_any_read_of_the_policy(control, capsys):
-    queue_container(control)
+def test_a_resource_of_another_account_fails_after_describe_and_before_any_read_of_the_policy(module_control, capsys):
+    queue_container(module_control)
     other = json.loads(json.dumps(PUBLIC_READ).replace("111122223333", "444455556666"))
     result = run(capsys, policy=json.dumps(other))
     assert result["rc"] == 1

@@ -8,15 +8,13 @@ import hashlib
 import io
 import os
 
-import boto3
 import pytest
 from botocore.response import StreamingBody
-from botocore.stub import ANY, Stubber
+from botocore.stub import ANY
 
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.elemental.mediastore.plugins.modules import mediastore_sync
 
 ENDPOINT = "https://abcdefghijklmn.data.mediastore.us-east-1.amazonaws.com"
@@ -32,23 +30,8 @@ class ModuleExit(Exception):
 
 
 @pytest.fixture
-def data_plane(monkeypatch):
-    """A stubbed mediastore-data client handed to the module; fails the test on any call not queued."""
-    client = boto3.client(
-        "mediastore-data",
-        region_name="us-east-1",
-        endpoint_url=ENDPOINT,
-        aws_access_key_id="AKIDEXAMPLE",
-        aws_secret_access_key="secret",
-    )
-    stubber = Stubber(client)
-    created = []
-
-    def fake_client(module, service, retry_decorator=None, **extra):
-        assert service == "mediastore-data"
-        assert extra["endpoint"] == ENDPOINT
-        created.append(extra)
-        return RetryingBotoClientWrapper(client, retry_decorator)
+def data_plane(module_data, monkeypatch):
+    """The stubbed data plane (module_data); the module's exit_json and fail_json raise ModuleExit."""
 
     def exit_json(module, **result):
         raise ModuleExit(result, failed=False)
@@ -56,13 +39,26 @@ def data_plane(monkeypatch):
     def fail_json(module, **result):
         raise ModuleExit(result, failed=True)
 
-    monkeypatch.setattr(mediastore_sync.SyncModule, "client", fake_client)
     monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
     monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
-    with stubber:
-        stubber.created = created
-        yield stubber
-        stubber.assert_no_pending_responses()
+    return module_data
+
+
+class BodyOf:
+    """Matches a PutObject Body (bytes or a binary file object) holding exactly ``content``."""
+
+    def __init__(self, content):
+        self.content = content
+
+    def __eq__(self, body):
+        if isinstance(body, bytes):
+            return body == self.content
+        sent = body.read()
+        body.seek(0)  # the Stubber looks before the request is built
+        return sent == self.content
+
+    def __repr__(self):
+        return f"BodyOf({self.content!r})"
 
 
 def run(src, check_mode=False, **params):
@@ -113,7 +109,7 @@ def expect_listing(stubber, path, items):
 
 def expect_put(stubber, path, content, content_type="video/MP2T", cache_control=None, stored=None):
     digest = hashlib.sha256(content).hexdigest()
-    expected = {"Path": path, "Body": content, "ContentType": content_type}
+    expected = {"Path": path, "Body": BodyOf(content), "ContentType": content_type}
     if cache_control:
         expected["CacheControl"] = cache_control
     stubber.add_response(
@@ -297,7 +293,7 @@ def test_force_uploads_unchanged_files_with_type_rules_and_storage_options(data_
         {"ContentSHA256": hashlib.sha256(b"a").hexdigest()},
         {
             "Path": "live/ch1/a.aac",
-            "Body": b"a",
+            "Body": BodyOf(b"a"),
             "ContentType": "audio/x-aac",
             "StorageClass": "TEMPORAL",
         },
@@ -371,13 +367,17 @@ def test_streaming_uploads_are_sent_chunked(data_plane, tmp_path):
         {"ContentSHA256": hashlib.sha256(b"l" * 7).hexdigest()},
         {"Path": "live/ch1/live.ts", "Body": ANY, "ContentType": "video/MP2T", "UploadAvailability": "STREAMING"},
     )
-    bodies = []
-    data_plane.client.meta.events.register(
-        "before-parameter-build.mediastore-data.PutObject", lambda params, **kwargs: bodies.append(params["Body"])
-    )
+    bodies, sent = [], []
+
+    def record(params, **kwargs):
+        bodies.append(params["Body"])
+        sent.append(params["Body"].read())  # the body is closed once the call is over
+        params["Body"].seek(0)
+
+    data_plane.client.meta.events.register("before-parameter-build.mediastore-data.PutObject", record)
     result = run(tmp_path, upload_availability="streaming")
     assert not result.failed, result.result
     assert result.result["uploaded"][0]["sha256"] == hashlib.sha256(b"l" * 7).hexdigest()
     # No length and no tell(): botocore can only send it with Transfer-Encoding: chunked.
     assert not hasattr(bodies[0], "__len__") and not hasattr(bodies[0], "tell")
-    assert bodies[0].read() == b"l" * 7
+    assert sent[0] == b"l" * 7
