@@ -3,10 +3,11 @@
 #   make setup        .venv/ with ansible, boto3, test tools and the local endpoint (idempotent)
 #   make demo         start the local endpoint, run playbooks/demo.yml, stop it
 #   make test         everything CI runs: lint, docs-lint, sanity, units, emulator-tests, integration, e2e,
-#                     build-check, docs
+#                     reliability, build-check, docs
 #
-# Parts: make lint | docs-lint | sanity | units | emulator-tests | integration [TARGETS="a b"] | e2e | build |
-#        build-check | docs (HTML site in .build/docsite/build/html) | bench (benchmarks against the peers)
+# Parts: make lint | docs-lint | sanity | units | emulator-tests | integration [TARGETS="a b"] | e2e |
+#        reliability | build | build-check | docs (HTML site in .build/docsite/build/html) |
+#        bench (benchmarks against the peers)
 # Tools always come from .venv/bin.  ansible-test works on a copy of the collection under
 # .build/collections/ansible_collections/elemental/mediastore (it refuses a symlinked checkout).
 
@@ -66,7 +67,7 @@ EMULATOR_TEST_DIRS = $(wildcard $(ROOT)/tests/emulator/unit $(ROOT)/tests/emulat
 INTEGRATION_TARGETS = $(shell for d in $(ROOT)/tests/integration/targets/*/; do \
 	[ -d "$$d" ] && ! grep -qsxE 'hidden|disabled|unsupported' "$$d/aliases" && basename "$$d"; done; true)
 
-.PHONY: help setup docs-setup tree get-pip demo test lint docs-lint sanity units emulator-tests integration e2e \
+.PHONY: help setup docs-setup tree get-pip demo test lint docs-lint sanity units emulator-tests integration e2e reliability reliability-report \
 	chromium build build-check docs bench clean distclean
 
 help:
@@ -123,6 +124,7 @@ test:
 	$(MAKE) --no-print-directory emulator-tests REQUIRE_SUITES=1
 	$(MAKE) --no-print-directory integration REQUIRE_SUITES=1
 	$(MAKE) --no-print-directory e2e
+	$(MAKE) --no-print-directory reliability
 	$(MAKE) --no-print-directory build-check
 	$(MAKE) --no-print-directory docs
 	@echo "make test: all suites passed"
@@ -173,6 +175,15 @@ e2e: setup
 	$(MAKE) --no-print-directory chromium; \
 	cd $(ROOT) && status=0 && $(BIN)/python -m pytest $(PYTEST_ARGS) tests/e2e || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "e2e: no end-to-end tests collected yet"; exit 0; fi; exit $$status
+
+# The whole collection under faults, bad input, concurrency and restarts (tests/reliability): each
+# test starts its own endpoints on free ports and drives ansible-playbook against the tree.
+reliability: tree
+	cd $(ROOT) && MEDIASTORE_COLLECTIONS_PATH=$(COLLECTIONS) $(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS) tests/reliability
+
+# Runs the reliability suite and writes its figures into docs/reliability.md.
+reliability-report: tree
+	cd $(ROOT) && MEDIASTORE_COLLECTIONS_PATH=$(COLLECTIONS) $(BIN)/python tests/reliability/report.py
 
 chromium:
 	@if [ -x /usr/bin/chromium ]; then exit 0; fi; \

@@ -28,9 +28,11 @@ options:
     default: false
   item_type:
     description:
-      - Which items to return. Folders are listed (for O(recursive=true)) whatever this says.
+      - Which items to return, V(all), V(object) or V(folder). Folders are listed (for O(recursive=true))
+        whatever this says.
+      - The values are checked by the lookup itself rather than declared as choices, so that a wrong one fails
+        with a message that names the allowed values.
     type: str
-    choices: [all, object, folder]
     default: all
   max_items:
     description:

@@ -271,4 +271,4 @@ class MediaStoreModule(AnsibleAWSModule):
                 self.fail_json_aws(error.exception, msg=error.message)
             self.fail_json(msg=error.message)
         except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as error:
-            self.fail_json_aws(error, msg=f"MediaStore call failed in {getattr(function, '__name__', function)}")
+            self.fail_json_aws(error, msg="MediaStore refused or failed the request")
