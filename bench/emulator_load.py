@@ -13,12 +13,8 @@ import argparse
 import datetime
 import os
 import platform
-import queue
 import re
-import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -27,6 +23,8 @@ from pathlib import Path
 
 import boto3
 from botocore.config import Config
+
+from mediastore_emulator.launcher import Emulator
 
 REPO = Path(__file__).resolve().parent.parent
 PERFORMANCE_DOC = REPO / "docs" / "performance.md"
@@ -37,29 +35,6 @@ TABLE_HEADER = (
     "| date (UTC) | machine | threads × iterations | object | requests | errors | elapsed | req/s | p50 | p95 | p99 |\n"
     "|---|---|---|---|---|---|---|---|---|---|---|\n"
 )
-
-
-def start_emulator():
-    command = shutil.which("mediastore-emulator", path=str(Path(sys.executable).parent)) or shutil.which(
-        "mediastore-emulator"
-    )
-    if not command:
-        sys.exit("mediastore-emulator is not installed: .venv/bin/pip install -e tests/emulator")
-    process = subprocess.Popen(
-        [command, "--host", "127.0.0.1", "--port", "0", "--create-delay", "0", "--delete-delay", "0"],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    lines = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
-    try:
-        ready = lines.get(timeout=20)
-    except queue.Empty:
-        process.kill()
-        sys.exit("mediastore-emulator printed no ready line within 20 s")
-    return process, ready.split()[-1]
 
 
 def client(service, endpoint_url, pool):
@@ -148,9 +123,8 @@ def main():
     parser.add_argument("--no-docs", action="store_true", help="do not record the run in docs/performance.md")
     args = parser.parse_args()
 
-    process, base_url = start_emulator()
-    try:
-        endpoint = create_container(base_url)
+    with Emulator(create_delay=0, delete_delay=0) as emulator:
+        endpoint = create_container(emulator.url)
         latencies, errors = [], []
         barrier = threading.Barrier(args.threads + 1)
         threads = [
@@ -164,12 +138,6 @@ def main():
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
     requests = len(latencies)
     all_ms = [seconds * 1000 for _operation, seconds in latencies]

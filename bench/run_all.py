@@ -42,6 +42,8 @@ from pathlib import Path
 import boto3
 from botocore.config import Config
 
+from mediastore_emulator.launcher import Emulator
+
 REPO = Path(__file__).resolve().parent.parent
 BIN = REPO / ".venv" / "bin"
 PERFORMANCE_DOC = REPO / "docs" / "performance.md"
@@ -76,16 +78,6 @@ OURS = {"sync_first", "sync_noop", "sync_changed", "object_loop", "object_noop",
 
 
 # ---------------------------------------------------------------------------------------------- servers
-
-
-def start_emulator(port):
-    command = [str(BIN / "mediastore-emulator"), "--port", str(port), "--create-delay", "0", "--delete-delay", "0"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    line = process.stdout.readline().strip()
-    if not line.startswith("mediastore-emulator listening on "):
-        process.kill()
-        raise SystemExit(f"the local endpoint did not start: {line!r}")
-    return process, line.split()[-1]
 
 
 def start_moto():
@@ -752,14 +744,13 @@ def main():
     started_at = datetime.datetime.now(datetime.UTC)
     started = time.monotonic()
     load = os.getloadavg()
-    emulator = moto = None
+    moto = None
     work = Path(tempfile.mkdtemp(prefix="mediastore-bench-"))
     try:
-        emulator, emulator_url = start_emulator(args.emulator_port)
-        moto, moto_url = start_moto()
-        runs, requests, listed_items = measure(args, work, emulator_url, moto_url)
+        with Emulator(port=args.emulator_port, create_delay=0, delete_delay=0) as emulator:
+            moto, moto_url = start_moto()
+            runs, requests, listed_items = measure(args, work, emulator.url, moto_url)
     finally:
-        stop(emulator)
         stop(moto)
         shutil.rmtree(work, ignore_errors=True)
     elapsed = time.monotonic() - started

@@ -21,13 +21,13 @@ from ansible_collections.elemental.mediastore.plugins.module_utils._container_po
 )
 from ansible_collections.elemental.mediastore.plugins.module_utils._cors import rules_problems
 from ansible_collections.elemental.mediastore.plugins.module_utils._lifecycle import lifecycle_policy_problems
+from ansible_collections.elemental.mediastore.plugins.module_utils._objects import MANIFEST_PATTERNS
 
 READ_ACTIONS = ["mediastore:GetObject", "mediastore:DescribeObject"]
 SECURE_TRANSPORT = {"aws:SecureTransport": "true"}
 ACCOUNT_ID = re.compile(r"\d{12}")
 IAM_PRINCIPAL_ARN = re.compile(r"arn:[a-z-]+:iam::\d{12}:(root|user/.+|role/.+)")
 
-MANIFEST_PATTERNS = ["*.m3u8", "*.mpd"]
 SEGMENT_PATTERNS = ["*.ts", "*.m4s", "*.mp4", "*.aac", "*.vtt"]
 
 # The aspects of an origin, in the order the role applies them; origin_changes reports them in this order.

@@ -103,13 +103,9 @@ _raw:
 
 import functools
 
-try:
-    import botocore
-except ImportError:
-    pass  # AWSLookupBase reports the missing SDK
-
 from ansible.errors import AnsibleLookupError
 
+from ansible_collections.amazon.aws.plugins.plugin_utils.botocore import get_aws_connection_info
 from ansible_collections.amazon.aws.plugins.plugin_utils.lookup import AWSLookupBase
 from ansible_collections.elemental.mediastore.plugins.module_utils._names import (
     container_name_problems,
@@ -124,11 +120,9 @@ from ansible_collections.elemental.mediastore.plugins.module_utils._objects impo
     select_items,
 )
 from ansible_collections.elemental.mediastore.plugins.module_utils._service import (
-    MediaStoreError,
-    busy_retry,
+    MediaStoreServiceError,
     list_folder,
-    resolve_data_endpoint,
-    transient_retry,
+    session_clients,
     walk_items,
 )
 
@@ -154,6 +148,21 @@ def listing_problems(terms, options):
     return problems
 
 
+def list_folders(data, folders, options):
+    """The items of ``folders`` the options select, sorted by path, each path once."""
+    item_type, max_items = options["item_type"], options["max_items"]
+    list_one = functools.partial(list_folder, page_size=options["page_size"])
+    found = {}
+    for folder in folders:
+        for item in walk_items(data, folder, recursive=options["recursive"], list_one=list_one):
+            view = item_view(item)
+            if item_type in ("all", view["type"]):
+                found[view["path"]] = view
+            if max_items is not None and len(found) >= max_items:
+                return select_items(found.values(), item_type, max_items)
+    return select_items(found.values(), item_type, max_items)
+
+
 class LookupModule(AWSLookupBase):
     def run(self, terms, variables=None, **kwargs):
         super().run(terms, variables, **kwargs)
@@ -167,39 +176,10 @@ class LookupModule(AWSLookupBase):
 
         folders = [normalise_path(term) for term in terms] or [""]
         try:
-            data = self.data_client(options["container"], options["endpoint"])
-            items = self.list_folders(data, folders, options)
-        except MediaStoreError as error:
-            raise AnsibleLookupError(error.message) from error
-        except botocore.exceptions.ClientError as error:
-            raise AnsibleLookupError(self.describe_error(error, options)) from error
-        except botocore.exceptions.BotoCoreError as error:
-            raise AnsibleLookupError(f"Listing the items failed: {error}") from error
-        return items
+            data = self.clients().data_plane(container=options["container"], endpoint=options["endpoint"])
+            return list_folders(data, folders, options)
+        except MediaStoreServiceError as error:
+            raise AnsibleLookupError(str(error)) from error
 
-    def data_client(self, container, endpoint):
-        if container is not None:
-            endpoint = resolve_data_endpoint(self.client("mediastore", retry_decorator=busy_retry()), container)
-        return self.client("mediastore-data", retry_decorator=transient_retry(), endpoint=endpoint)
-
-    @staticmethod
-    def list_folders(data, folders, options):
-        item_type, max_items = options["item_type"], options["max_items"]
-        found = {}
-        for folder in folders:
-            list_one = functools.partial(list_folder, page_size=options["page_size"])
-            for item in walk_items(data, folder, recursive=options["recursive"], list_one=list_one):
-                view = item_view(item)
-                if item_type in ("all", view["type"]):
-                    found[view["path"]] = view
-                if max_items is not None and len(found) >= max_items:
-                    return select_items(found.values(), item_type, max_items)
-        return select_items(found.values(), item_type, max_items)
-
-    @staticmethod
-    def describe_error(error, options):
-        code = error.response.get("Error", {}).get("Code")
-        if code == "ContainerNotFoundException":
-            where = repr(options["container"]) if options["container"] else f"at {options['endpoint']}"
-            return f"The container {where} does not exist (ContainerNotFoundException)."
-        return f"Listing the items failed: {error}"
+    def clients(self):
+        return session_clients(*get_aws_connection_info(self))

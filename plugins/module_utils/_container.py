@@ -1,54 +1,12 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the elemental.mediastore collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What the container modules report, and how they read their policy options (pure; no SDK)."""
+"""What the container modules report about a container (pure; no SDK)."""
 
-import datetime
-import json
+from ansible_collections.elemental.mediastore.plugins.module_utils._time import iso_time
 
 # The aspects mediastore_container manages; a diff shows exactly these.
 MANAGED_ASPECTS = ("name", "access_logging_enabled", "tags", "lifecycle_policy", "metric_policy")
-
-
-def parse_policy_option(value, option):
-    """``(policy, problems)`` for a policy option of type json.
-
-    None means the option is unset (leave the policy alone); ``{}`` means remove the policy, and is
-    what both ``{}`` and the empty string give.  Anything else is the parsed JSON, checked elsewhere.
-    """
-    if value is None:
-        return None, []
-    if isinstance(value, dict):
-        return value, []
-    text = value.strip() if isinstance(value, str) else value
-    if text == "":
-        return {}, []
-    try:
-        parsed = json.loads(text)
-    except (TypeError, ValueError) as error:
-        return None, [f"{option}: not valid JSON ({error})."]
-    if not isinstance(parsed, dict):
-        return None, [f"{option}: must be a JSON object (a dictionary), not {type(parsed).__name__}."]
-    return parsed, []
-
-
-def parse_policy_text(text):
-    """A policy MediaStore returned as JSON text, parsed; text that is not JSON comes back unchanged."""
-    if text is None:
-        return None
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
-
-
-def iso_time(value):
-    """A timestamp (datetime, or epoch seconds) as ISO 8601 text; None stays None."""
-    if value is None:
-        return None
-    if isinstance(value, (int, float)):
-        value = datetime.datetime.fromtimestamp(value, tz=datetime.timezone.utc)
-    return value.isoformat()
 
 
 def container_view(container):
@@ -77,7 +35,7 @@ def missing_container_problem(container, name, option="container"):
     return f"{option}: container {name!r} {status}; create it first (mediastore_container)."
 
 
-def diff_view(view):
+def container_diff_view(view):
     """The managed aspects of a container view; ``{}`` for a container that does not exist."""
     if not view:
         return {}

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the elemental.mediastore collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Container (access) policies: parse, check the service's rules, recognise the default policy (pure; no SDK).
+"""Container (access) policies: check the service's rules, recognise the default policy (pure; no SDK).
 
 Validators return a list of problems, each naming the option and the rule; an empty list means valid.
 Comparison is amazon.aws's ``compare_policies``: statement order, key order and a single string versus a
@@ -22,26 +22,6 @@ PARTITION_PATTERN = r"aws(?:-[a-z]+)*"
 CONTAINER_ARN = re.compile(
     r"arn:(?P<partition>[^:]+):mediastore:(?P<region>[^:]*):(?P<account>[^:]*):container/(?P<name>.+)"
 )
-
-
-def parse_policy(text, option="policy"):
-    """The policy document from the option's JSON text, and the problems found while reading it.
-
-    Returns ``(document, problems)``; ``document`` is None when the text is not a JSON object.
-    """
-    if isinstance(text, dict):
-        return text, []
-    if not isinstance(text, str) or not text.strip():
-        return None, [f"{option}: a policy document (a JSON object with Version and Statement) is required."]
-    try:
-        document = json.loads(text)
-    except ValueError as error:
-        return None, [f"{option}: not valid JSON ({error})."]
-    if not isinstance(document, dict):
-        return None, [
-            f"{option}: a policy must be a JSON object with Version and Statement, not {type(document).__name__}."
-        ]
-    return document, []
 
 
 def policy_json(document):
@@ -201,4 +181,4 @@ def policies_differ(current, desired):
 
 def is_default_policy(document, container_arn):
     """True when ``document`` is the container's built-in default policy (however it is formatted)."""
-    return document is not None and not policies_differ(document, default_policy(container_arn))
+    return isinstance(document, dict) and not policies_differ(document, default_policy(container_arn))

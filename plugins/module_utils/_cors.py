@@ -17,15 +17,6 @@ ORIGIN_MAX_LENGTH = 2048
 HEADER_MAX_LENGTH = 8192
 MAX_AGE_MAX = 2147483647
 
-# rule key in the module -> key in the API
-API_KEYS = {
-    "allowed_origins": "AllowedOrigins",
-    "allowed_methods": "AllowedMethods",
-    "allowed_headers": "AllowedHeaders",
-    "expose_headers": "ExposeHeaders",
-    "max_age_seconds": "MaxAgeSeconds",
-}
-
 
 def _text_problems(values, where, max_length, star_limit):
     """Problems of origins or headers: length, characters (tab, newlines, U+0020 to U+00FF), wildcards."""

@@ -11,9 +11,14 @@ import mimetypes
 import posixpath
 import re
 
+from ansible_collections.elemental.mediastore.plugins.module_utils._time import iso_time
+
 MEBIBYTE = 1024 * 1024
 # PutObject refuses bigger objects; the limit depends on the upload availability (mediastore-api.md §2.4).
 MAX_OBJECT_BYTES = {"standard": 25 * MEBIBYTE, "streaming": 10 * MEBIBYTE}
+UPLOAD_AVAILABILITIES = tuple(MAX_OBJECT_BYTES)
+# MediaStore has one storage class.
+STORAGE_CLASSES = ("TEMPORAL",)
 
 CHUNK_BYTES = 1024 * 1024
 
@@ -44,6 +49,10 @@ MEDIA_CONTENT_TYPES = {
     ".jpeg": "image/jpeg",
     ".png": "image/png",
 }
+
+# Players fetch the manifest, then the segments it names: whatever publishes an origin writes (or caches)
+# manifests apart from segments.
+MANIFEST_PATTERNS = ("*.m3u8", "*.mpd")
 
 # Python's own table only, never the host's /etc/mime.types: the same task must guess the same type on
 # every controller, or a playbook would flap between hosts.
@@ -207,13 +216,6 @@ def download_decision(local_size, remote_size, overwrite):
     return "compare_content"
 
 
-def iso8601(value):
-    """A datetime as ISO 8601 text (None stays None; text is passed through)."""
-    if value is None or isinstance(value, str):
-        return value
-    return value.isoformat()
-
-
 def object_view(path, description=None, sha256=None):
     """The returned ``object``: snake_case metadata from DescribeObject/GetObject, plus sha256 when known."""
     description = description or {}
@@ -223,7 +225,7 @@ def object_view(path, description=None, sha256=None):
         "content_length": description.get("ContentLength"),
         "content_type": description.get("ContentType"),
         "cache_control": description.get("CacheControl"),
-        "last_modified": iso8601(description.get("LastModified")),
+        "last_modified": iso_time(description.get("LastModified")),
     }
     if sha256:
         view["sha256"] = sha256
@@ -248,7 +250,7 @@ def desired_object_view(path, content_length, content_type, cache_control, sha25
 DIFF_KEYS = ("path", "content_length", "content_type", "cache_control", "sha256")
 
 
-def diff_view(view):
+def object_diff_view(view):
     """Metadata shown in --diff: never content, never values the service generates (etag, last_modified)."""
     if not view:
         return {}
@@ -277,7 +279,7 @@ def item_view(item):
             etag=item.get("ETag"),
             content_length=item.get("ContentLength"),
             content_type=item.get("ContentType"),
-            last_modified=iso8601(item.get("LastModified")),
+            last_modified=iso_time(item.get("LastModified")),
         )
     return view
 

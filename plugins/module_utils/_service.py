@@ -1,30 +1,56 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the elemental.mediastore collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Talking to MediaStore: clients, container look-up, waiting, policies, objects, listing.
+"""The only code that talks to MediaStore: clients, errors, and one function per operation family.
 
-Everything that does I/O against the service lives here; comparison and validation live in the
-pure ``_*`` modules next to it.  The functions below take boto3 clients so that modules (through
-``MediaStoreModule``) and the controller-side lookup share them; they raise ``MediaStoreError``
-and leave reporting to the caller.
+Modules and the lookup never call a client: they call the functions below, which take a
+``MediaStoreClients`` (control plane) or a ``DataPlane`` (one container's objects).  Every botocore
+operation the collection uses is named here.  A failure is raised as ``MediaStoreServiceError`` (an
+amazon.aws ``AnsibleAWSError``) naming the operation and the container, and the path for objects; modules
+report it with ``fail_json_aws_error``, the lookup as ``AnsibleLookupError``.  Comparison and validation
+live in the pure ``_*`` modules next to this one.
 """
 
 import time
+from collections import namedtuple
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor
 from concurrent.futures import wait as wait_for_futures
+from contextlib import contextmanager
+from functools import cached_property
 
 try:
+    import boto3
     import botocore
 except ImportError:
-    pass  # AnsibleAWSModule reports the missing SDK
+    pass  # AnsibleAWSModule and AWSLookupBase report the missing SDK
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import (
+    get_aws_connection_info,
+    is_boto3_error_code,
+    paginated_query_with_retries,
+)
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry, RetryingBotoClientWrapper
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
+    ansible_dict_to_boto3_tag_list,
+    boto3_tag_list_to_ansible_dict,
+)
+from ansible_collections.elemental.mediastore.plugins.module_utils._container import missing_container_problem
 from ansible_collections.elemental.mediastore.plugins.module_utils._objects import (
     CHUNK_BYTES,
     ChunkedBody,
     sha256_of_chunks,
+)
+from ansible_collections.elemental.mediastore.plugins.module_utils._policies import (
+    ACCESS_POLICY,
+    CORS_POLICY,
+    LIFECYCLE_POLICY,
+    METRIC_POLICY,
+    desired_policy,
+    plan_change,
 )
 
 # Errors worth another try whatever the call.
@@ -33,126 +59,403 @@ TRANSIENT_ERROR_CODES = ["ThrottlingException", "InternalServerError", "ServiceU
 # tag and logging calls; those calls are retried on it too.  CreateContainer and DeleteContainer are
 # not: there the error means "exists" or "not empty", and retrying would only delay the answer.
 BUSY_ERROR_CODES = TRANSIENT_ERROR_CODES + ["ContainerInUseException"]
+TRANSIENT_RETRY = AWSRetry.jittered_backoff(
+    retries=10, delay=1, max_delay=10, catch_extra_error_codes=TRANSIENT_ERROR_CODES
+)
+BUSY_RETRY = AWSRetry.jittered_backoff(retries=10, delay=1, max_delay=10, catch_extra_error_codes=BUSY_ERROR_CODES)
 
 DEFAULT_WAIT_TIMEOUT = 300
 POLL_INTERVAL = 1.0
+LIST_CONTAINERS_PAGE_SIZE = 100  # the most ListContainers accepts
 LIST_ITEMS_PAGE_SIZE = 1000
 LIST_CONCURRENCY = 4
-# GetCorsPolicy and DeleteCorsPolicy say "no policy" with their own code; the other policies share one.
-POLICY_NOT_FOUND = "PolicyNotFoundException"
-CORS_POLICY_NOT_FOUND = "CorsPolicyNotFoundException"
+# A body read that breaks half way (dropped connection) happens after botocore's own retries are over.
+CONTENT_READ_ATTEMPTS = 3
 # A HEAD has no body, so a 404 may come back without the modelled error code.
 OBJECT_MISSING_CODES = ["ObjectNotFoundException", "404", "NotFound"]
+USER_AGENT = f"Ansible/{ANSIBLE_VERSION} elemental.mediastore"
 
 
-class MediaStoreError(Exception):
-    """A failure with a message fit for the user; ``exception`` keeps the botocore error, if any."""
+class MediaStoreServiceError(AnsibleAWSError):
+    """A request MediaStore refused or that failed, or a state the task cannot go on from.
 
-    def __init__(self, message, exception=None):
-        super().__init__(message)
-        self.message = message
-        self.exception = exception
+    ``message`` names the container (and path); ``exception`` is the botocore error, when there is one.
+    """
 
 
-def transient_retry():
-    return AWSRetry.jittered_backoff(retries=10, delay=1, max_delay=10, catch_extra_error_codes=TRANSIENT_ERROR_CODES)
+def _failure(error, address, path=None):
+    code = (getattr(error, "response", None) or {}).get("Error", {}).get("Code")
+    if code == "ContainerNotFoundException":
+        return MediaStoreServiceError(f"The container {address} does not exist", exception=error)
+    # A ClientError names its operation; a BotoCoreError (no connection, bad credentials...) does not.
+    operation = getattr(error, "operation_name", None) or "A MediaStore request"
+    if address is None:
+        return MediaStoreServiceError(f"{operation} failed", exception=error)
+    subject = f"container {address}, path {path!r}" if path else f"container {address}"
+    return MediaStoreServiceError(f"{operation} failed for {subject}", exception=error)
 
 
-def busy_retry():
-    return AWSRetry.jittered_backoff(retries=10, delay=1, max_delay=10, catch_extra_error_codes=BUSY_ERROR_CODES)
+@contextmanager
+def _reporting(address=None, path=None):
+    """Raise a botocore failure inside as MediaStoreServiceError naming the container ``address`` (and path).
 
-
-def call_with_transient_retry(client, operation, **params):
-    """Call ``operation`` retrying only transient errors (for CreateContainer/DeleteContainer)."""
-    raw_client = getattr(client, "client", client)  # unwrap RetryingBotoClientWrapper
-    return transient_retry()(getattr(raw_client, operation))(**params)
-
-
-def describe_container(control, name):
-    """The container as DescribeContainer returns it, or None when there is no such container."""
+    ``address`` is how messages name the container: its name in quotes, or "at <data endpoint URL>".
+    """
     try:
-        return control.describe_container(ContainerName=name, aws_retry=True)["Container"]
-    except is_boto3_error_code("ContainerNotFoundException"):
-        return None
+        yield
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as error:
+        raise _failure(error, address, path) from error
 
 
-def wait_for_container(control, name, status, timeout, sleep=time.sleep, clock=time.monotonic):
+# ---------------------------------------------------------------------------------------------------- clients
+
+
+# One container's data plane: its client, how messages name the container, and the retry for uploads.
+DataPlane = namedtuple("DataPlane", ["client", "address", "retry"])
+
+
+class MediaStoreClients:
+    """The control- and data-plane clients of one task.
+
+    ``new_client(service, endpoint=None, config=None)`` builds a plain botocore client (``session_clients``
+    gives one that builds every client from one boto3 session).  The control client is built on first use,
+    so a task that addresses a data endpoint directly never builds one.
+    """
+
+    def __init__(self, new_client, busy_retry=BUSY_RETRY, transient_retry=TRANSIENT_RETRY):
+        self._new_client = new_client
+        self.busy_retry = busy_retry
+        self.transient_retry = transient_retry
+
+    @cached_property
+    def _control_client(self):
+        return self._new_client("mediastore")
+
+    @cached_property
+    def control(self):
+        """Retries throttling and busy containers (with ``aws_retry=True``)."""
+        return RetryingBotoClientWrapper(self._control_client, self.busy_retry)
+
+    @cached_property
+    def control_transient(self):
+        """The same client retrying only throttling and server errors, for CreateContainer/DeleteContainer."""
+        return RetryingBotoClientWrapper(self._control_client, self.transient_retry)
+
+    def data_plane(self, container=None, endpoint=None, timeout=DEFAULT_WAIT_TIMEOUT, config=None):
+        """The DataPlane of a container given by name, or by its data endpoint URL (then without any control call).
+
+        ``config`` is botocore Config options, e.g. max_pool_connections.
+        """
+        address = repr(container) if container else f"at {endpoint}"
+        if not endpoint:
+            endpoint = resolve_data_endpoint(self, container, timeout)
+        client = self._new_client("mediastore-data", endpoint=endpoint, config=config)
+        return DataPlane(RetryingBotoClientWrapper(client, self.transient_retry), address, self.transient_retry)
+
+
+def _merged_config(config, extra):
+    if not extra:
+        return config
+    return config.merge(extra if isinstance(extra, botocore.config.Config) else botocore.config.Config(**extra))
+
+
+def session_clients(region, endpoint_url, connect_params):
+    """MediaStoreClients building every client from one boto3 session.
+
+    The arguments are what amazon.aws's ``get_aws_connection_info`` returns (modules and plugins each have
+    one).  A session per client, as amazon.aws's ``client()`` makes, re-reads botocore's endpoint data each
+    time: a measurable part of a module's start-up.
+    """
+    params = dict(connect_params)
+    try:
+        session = boto3.session.Session(profile_name=params.pop("profile_name", None))
+    except botocore.exceptions.BotoCoreError as error:
+        raise MediaStoreServiceError("Could not start an AWS session", exception=error) from error
+    base_config = _merged_config(botocore.config.Config(user_agent_extra=USER_AGENT), params.pop("aws_config", None))
+
+    def new_client(service, endpoint=None, config=None):
+        try:
+            return session.client(
+                service, region_name=region, endpoint_url=endpoint or endpoint_url,
+                config=_merged_config(base_config, config), **params
+            )
+        except botocore.exceptions.NoRegionError as error:
+            raise MediaStoreServiceError(
+                "A region is required and none was found in the region option, the environment or the AWS "
+                "configuration."
+            ) from error
+        except (ValueError, botocore.exceptions.BotoCoreError) as error:
+            raise MediaStoreServiceError(f"Could not create the {service} client", exception=error) from error
+
+    return MediaStoreClients(new_client)
+
+
+class MediaStoreModule(AnsibleAWSModule):
+    """AnsibleAWSModule whose clients come from one session (see ``session_clients``)."""
+
+    def clients(self):
+        return session_clients(*get_aws_connection_info(self))
+
+    @classmethod
+    def for_policy(cls, aspect, option, option_spec):
+        """The module of mediastore_policy and mediastore_cors: options container, state, and ``option``.
+
+        ``option`` (with ``option_spec``) is the policy ``aspect`` (see _policies) the module sets.
+        """
+        argument_spec = dict(
+            container=dict(type="str", required=True),
+            state=dict(type="str", default="present", choices=["present", "absent"]),
+        )
+        argument_spec[option] = option_spec
+        required_if = [("state", "present", [option])]
+        module = cls(argument_spec=argument_spec, required_if=required_if, supports_check_mode=True)
+        module.policy_aspect, module.policy_option = aspect, option
+        return module
+
+    def run_policy_task(self, **unchanged_result):
+        """The run of a module made by ``for_policy`` up to the report: ``(container, current, change)``.
+
+        Checks the options before any client exists, then reads, compares and (unless in check mode) applies
+        the policy of the container.  Without a container (absent, or being deleted) the task fails with
+        state=present, and with state=absent exits unchanged with ``unchanged_result``: there is no policy
+        to remove.
+        """
+        aspect, option = self.policy_aspect, self.policy_option
+        desired, problems = desired_policy(aspect, self.params, option)
+        if problems:
+            self.fail_json(msg=" ".join(problems))
+        name = self.params["container"]
+        try:
+            clients = self.clients()
+            container = settled_container(clients, name)
+            missing = missing_container_problem(container, name)
+            if missing and self.params["state"] == "present":
+                self.fail_json(msg=missing)
+            if missing:
+                self.exit_json(changed=False, diff={"before": {}, "after": {}}, **unchanged_result)
+            problems = aspect.container_problems(desired, container["ARN"])
+            if problems:
+                self.fail_json(msg=" ".join(problems))
+            current, change = converge_policy(clients, aspect, container, desired, self.check_mode)
+        except MediaStoreServiceError as error:
+            self.fail_json_aws_error(error)
+        return container, current, change
+
+
+# ---------------------------------------------------------------------------------------------------- containers
+
+
+def describe_container(clients, name):
+    """The container as DescribeContainer returns it, or None when there is no such container."""
+    with _reporting(repr(name)):
+        try:
+            return clients.control.describe_container(ContainerName=name, aws_retry=True)["Container"]
+        except is_boto3_error_code("ContainerNotFoundException"):
+            return None
+
+
+def list_containers(clients):
+    """Every container of the account and region (ListContainers, through botocore's paginator)."""
+    with _reporting():
+        result = paginated_query_with_retries(
+            clients.control, "list_containers", clients.busy_retry,
+            PaginationConfig={"PageSize": LIST_CONTAINERS_PAGE_SIZE},
+        )
+    return result.get("Containers", [])
+
+
+def wait_for_container(clients, name, status, timeout, sleep=time.sleep, clock=time.monotonic):
     """Poll DescribeContainer until the container has ``status`` ("ACTIVE"), or is gone (``status=None``).
 
     Returns the last description (None when gone).  MediaStore has no SDK waiter, hence the loop.
     """
     deadline = clock() + timeout
     while True:
-        container = describe_container(control, name)
+        container = describe_container(clients, name)
         current = container["Status"] if container else None
         if current == status:
             return container
         if status is not None and container is None:
-            raise MediaStoreError(f"Container {name!r} disappeared while waiting for it to become {status}.")
+            raise MediaStoreServiceError(
+                f"Container {name!r} disappeared while waiting for it to become {status}."
+            )
         if clock() >= deadline:
             wanted = status or "deleted"
-            raise MediaStoreError(
+            raise MediaStoreServiceError(
                 f"Timed out after {timeout} seconds waiting for container {name!r} to become {wanted} "
                 f"(status is still {current}); raise wait_timeout or check the container later."
             )
         sleep(POLL_INTERVAL)
 
 
-def settled_container(control, name, timeout=DEFAULT_WAIT_TIMEOUT):
+def settled_container(clients, name, timeout=DEFAULT_WAIT_TIMEOUT):
     """The container, waiting while it is CREATING (only then can its policies and tags be read); None if absent."""
-    container = describe_container(control, name)
+    container = describe_container(clients, name)
     if container is not None and container.get("Status") == "CREATING":
-        container = wait_for_container(control, name, "ACTIVE", timeout)
+        container = wait_for_container(clients, name, "ACTIVE", timeout)
     return container
 
 
-def policy_or_none(control, operation, name, key, not_found=POLICY_NOT_FOUND):
-    """``key`` of the Get*Policy ``operation``'s answer for container ``name``; None when it has no such policy.
-
-    ``not_found`` is the error code for "no policy" (CORS_POLICY_NOT_FOUND for GetCorsPolicy).
-    """
-    try:
-        return getattr(control, operation)(ContainerName=name, aws_retry=True)[key]
-    except is_boto3_error_code(not_found):
-        return None
-
-
-def delete_policy(control, operation, name, not_found=POLICY_NOT_FOUND):
-    """The Delete*Policy ``operation`` for container ``name``; a policy already gone is the wanted state."""
-    try:
-        getattr(control, operation)(ContainerName=name, aws_retry=True)
-    except is_boto3_error_code(not_found):
-        pass
-
-
-def resolve_data_endpoint(control, name, timeout=DEFAULT_WAIT_TIMEOUT):
+def resolve_data_endpoint(clients, name, timeout=DEFAULT_WAIT_TIMEOUT):
     """The data endpoint of container ``name``, waiting while it is CREATING."""
-    container = settled_container(control, name, timeout)
+    container = settled_container(clients, name, timeout)
     if container is None:
-        raise MediaStoreError(f"Container {name!r} does not exist.")
+        raise MediaStoreServiceError(f"Container {name!r} does not exist.")
     if container.get("Status") != "ACTIVE" or not container.get("Endpoint"):
-        raise MediaStoreError(
+        raise MediaStoreServiceError(
             f"Container {name!r} is {container.get('Status')} and has no data endpoint; "
             "objects can only be read or written while it is ACTIVE."
         )
     return container["Endpoint"]
 
 
+def create_container(clients, name, tags=None):
+    """CreateContainer; returns the new container (CREATING, without an endpoint)."""
+    params = {"ContainerName": name}
+    if tags:
+        params["Tags"] = ansible_dict_to_boto3_tag_list(tags)
+    with _reporting(repr(name)):
+        try:
+            return clients.control_transient.create_container(aws_retry=True, **params)["Container"]
+        except is_boto3_error_code("ContainerInUseException") as error:
+            raise MediaStoreServiceError(
+                f"Could not create container {name!r}: MediaStore says it exists already "
+                "(created by someone else while this task ran?)",
+                exception=error,
+            ) from error
+        except is_boto3_error_code("LimitExceededException") as error:  # pylint: disable=duplicate-except
+            raise MediaStoreServiceError(
+                f"Could not create container {name!r}: the account has reached its container quota (100 per region)",
+                exception=error,
+            ) from error
+
+
+def delete_container(clients, name):
+    """DeleteContainer; a container already gone (deleted by someone else meanwhile) is no failure."""
+    with _reporting(repr(name)):
+        try:
+            clients.control_transient.delete_container(ContainerName=name, aws_retry=True)
+        except is_boto3_error_code("ContainerNotFoundException"):
+            pass
+        except is_boto3_error_code("ContainerInUseException") as error:  # pylint: disable=duplicate-except
+            raise MediaStoreServiceError(
+                f"MediaStore refused to delete container {name!r}: it is not empty (objects were added "
+                "while this task ran?) or is busy. Set force: true to delete every object in it first",
+                exception=error,
+            ) from error
+
+
+def read_tags(clients, container):
+    """The tags of a described container, as a dictionary."""
+    with _reporting(repr(container["Name"])):
+        answer = clients.control.list_tags_for_resource(Resource=container["ARN"], aws_retry=True)
+    return boto3_tag_list_to_ansible_dict(answer.get("Tags", []))
+
+
+def update_tags(clients, container, to_set, to_unset):
+    """Remove the keys ``to_unset``, then set ``to_set`` (TagResource merges) on a described container."""
+    with _reporting(repr(container["Name"])):
+        if to_unset:
+            clients.control.untag_resource(Resource=container["ARN"], TagKeys=to_unset, aws_retry=True)
+        if to_set:
+            tag_list = ansible_dict_to_boto3_tag_list(to_set)
+            clients.control.tag_resource(Resource=container["ARN"], Tags=tag_list, aws_retry=True)
+
+
+def set_access_logging(clients, name, enabled):
+    with _reporting(repr(name)):
+        if enabled:
+            clients.control.start_access_logging(ContainerName=name, aws_retry=True)
+        else:
+            clients.control.stop_access_logging(ContainerName=name, aws_retry=True)
+
+
+# ---------------------------------------------------------------------------------------------------- policies
+
+
+def _policy_operations(control, aspect):
+    """The (get, put, delete) operations of policy ``aspect`` (see _policies) on ``control``."""
+    return {
+        ACCESS_POLICY: (control.get_container_policy, control.put_container_policy, control.delete_container_policy),
+        CORS_POLICY: (control.get_cors_policy, control.put_cors_policy, control.delete_cors_policy),
+        LIFECYCLE_POLICY: (
+            control.get_lifecycle_policy, control.put_lifecycle_policy, control.delete_lifecycle_policy
+        ),
+        METRIC_POLICY: (control.get_metric_policy, control.put_metric_policy, control.delete_metric_policy),
+    }[aspect]
+
+
+def read_policy(clients, aspect, name):
+    """Policy ``aspect`` of container ``name`` in its comparison form; None when the container has none."""
+    get, _put, _delete = _policy_operations(clients.control, aspect)
+    with _reporting(repr(name)):
+        try:
+            return aspect.from_api(get(ContainerName=name, aws_retry=True)[aspect.member])
+        except is_boto3_error_code(aspect.not_found):
+            return None
+
+
+def converge_policy(clients, aspect, container, desired, check_mode):
+    """``(current, change)``: read policy ``aspect`` of a described container, plan, and apply unless check_mode."""
+    current = read_policy(clients, aspect, container["Name"])
+    change = plan_change(aspect, current, desired, container["ARN"])
+    if not check_mode:
+        apply_policy_change(clients, aspect, container["Name"], change)
+    return current, change
+
+
+def read_policies(clients, name, aspects):
+    """``{aspect.name: policy}`` for every aspect of ``aspects``, read in that order."""
+    return {aspect.name: read_policy(clients, aspect, name) for aspect in aspects}
+
+
+def apply_policy_change(clients, aspect, name, change):
+    """Make a _policies.Change: put ``change.after``, or delete the policy (one already gone is no failure)."""
+    _get, put, delete = _policy_operations(clients.control, aspect)
+    with _reporting(repr(name)):
+        if change.action == "put":
+            put(ContainerName=name, aws_retry=True, **{aspect.member: aspect.to_api(change.after)})
+        elif change.action == "delete":
+            try:
+                delete(ContainerName=name, aws_retry=True)
+            except is_boto3_error_code(aspect.not_found):
+                pass
+
+
+# ---------------------------------------------------------------------------------------------------- objects
+
+
 def describe_object(data, path):
     """The object's metadata (DescribeObject), or None when there is no such object."""
-    try:
-        return data.describe_object(Path=path, aws_retry=True)
-    except is_boto3_error_code(OBJECT_MISSING_CODES):
-        return None
+    with _reporting(data.address, path):
+        try:
+            return data.client.describe_object(Path=path, aws_retry=True)
+        except is_boto3_error_code(OBJECT_MISSING_CODES):
+            return None
 
 
 def stream_object(data, path, sink=None):
     """SHA-256 and size of the object's content, streamed (and written to ``sink`` when given)."""
-    body = data.get_object(Path=path, aws_retry=True)["Body"]
-    try:
-        return sha256_of_chunks(body.iter_chunks(CHUNK_BYTES), sink=sink)
-    finally:
-        body.close()
+    with _reporting(data.address, path):
+        body = data.client.get_object(Path=path, aws_retry=True)["Body"]
+        try:
+            return sha256_of_chunks(body.iter_chunks(CHUNK_BYTES), sink=sink)
+        finally:
+            body.close()
+
+
+def object_sha256(data, path, pace=None, attempts=CONTENT_READ_ATTEMPTS):
+    """SHA-256 of the object's content; a read that breaks off is read again. ``pace()`` runs before each read."""
+    attempt = 1
+    while True:
+        if pace is not None:
+            pace()
+        try:
+            return stream_object(data, path)[0]
+        except MediaStoreServiceError as error:
+            if attempt >= attempts or not isinstance(error.exception, botocore.exceptions.BotoCoreError):
+                raise
+        attempt += 1
 
 
 def put_object(data, path, open_body, sha256, content_type, cache_control=None, storage_class=None,
@@ -176,12 +479,13 @@ def put_object(data, path, open_body, sha256, content_type, cache_control=None, 
         with open_body() as body:
             if upload_availability == "streaming":
                 body = ChunkedBody(body)
-            return data.put_object(Body=body, **params)
+            return data.client.put_object(Body=body, **params)
 
-    response = transient_retry()(put_once)()
+    with _reporting(data.address, path):
+        response = data.retry(put_once)()
     stored_sha256 = (response.get("ContentSHA256") or "").lower()
     if stored_sha256 != sha256 and (stored_sha256 or require_sha256):
-        raise MediaStoreError(
+        raise MediaStoreServiceError(
             f"MediaStore stored {path!r} with SHA-256 {stored_sha256 or 'unknown'} but {source} has SHA-256 "
             f"{sha256}: the stored object is not what was sent. It has been written; upload it again."
         )
@@ -190,32 +494,38 @@ def put_object(data, path, open_body, sha256, content_type, cache_control=None, 
 
 def delete_object(data, path):
     """DeleteObject; False when the object was already gone."""
-    try:
-        data.delete_object(Path=path, aws_retry=True)
-    except is_boto3_error_code("ObjectNotFoundException"):
-        return False
+    with _reporting(data.address, path):
+        try:
+            data.client.delete_object(Path=path, aws_retry=True)
+        except is_boto3_error_code("ObjectNotFoundException"):
+            return False
     return True
 
 
+# ---------------------------------------------------------------------------------------------------- listing
+
+
+def container_is_empty(data):
+    """True when the container holds no item at all (one ListItems call)."""
+    with _reporting(data.address):
+        return not data.client.list_items(MaxResults=1, aws_retry=True).get("Items")
+
+
 def list_folder(data, path, page_size=LIST_ITEMS_PAGE_SIZE):
-    """Every item of one folder (one level), following NextToken to the end.
+    """Every item of one folder (one level), through botocore's ListItems paginator.
 
     ``path`` is "" for the root.  A folder that does not exist lists as empty.
     Each item gets a ``Path`` key: its full path from the container root.
     """
-    params = {"MaxResults": page_size}
-    if path:
-        params["Path"] = path
-    items = []
-    while True:
-        page = data.list_items(aws_retry=True, **params)
-        for item in page.get("Items", []):
-            item["Path"] = f"{path}/{item['Name']}" if path else item["Name"]
-            items.append(item)
-        token = page.get("NextToken")
-        if not token:
-            return items
-        params["NextToken"] = token
+    params = {"Path": path} if path else {}
+    with _reporting(data.address, path or None):
+        result = paginated_query_with_retries(
+            data.client, "list_items", data.retry, PaginationConfig={"PageSize": page_size}, **params
+        )
+    items = result.get("Items", [])
+    for item in items:
+        item["Path"] = f"{path}/{item['Name']}" if path else item["Name"]
+    return items
 
 
 def walk_items(data, path="", recursive=True, concurrency=LIST_CONCURRENCY, list_one=list_folder):
@@ -241,34 +551,3 @@ def walk_items(data, path="", recursive=True, concurrency=LIST_CONCURRENCY, list
         finally:
             for future in pending:
                 future.cancel()
-
-
-class MediaStoreModule(AnsibleAWSModule):
-    """AnsibleAWSModule with the MediaStore clients and error reporting every module shares."""
-
-    def control_client(self):
-        return self.client("mediastore", retry_decorator=busy_retry())
-
-    def data_client(self, endpoint, config=None):
-        """The data-plane client for ``endpoint``; ``config`` is botocore Config options, e.g. max_pool_connections."""
-        # The keyword is ``endpoint``: amazon.aws maps it to boto3's endpoint_url.
-        options = {"config": config} if config else {}
-        return self.client("mediastore-data", endpoint=endpoint, retry_decorator=transient_retry(), **options)
-
-    def data_client_for(self, container=None, endpoint=None, control=None, timeout=DEFAULT_WAIT_TIMEOUT, config=None):
-        """The data-plane client for a container given by name, or for an explicit data endpoint URL."""
-        if not endpoint:
-            control = control or self.control_client()
-            endpoint = self.run(resolve_data_endpoint, control, container, timeout)
-        return self.data_client(endpoint, config)
-
-    def run(self, function, *args, **kwargs):
-        """Call a function of this file, turning MediaStoreError and botocore errors into fail_json."""
-        try:
-            return function(*args, **kwargs)
-        except MediaStoreError as error:
-            if error.exception is not None:
-                self.fail_json_aws(error.exception, msg=error.message)
-            self.fail_json(msg=error.message)
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as error:
-            self.fail_json_aws(error, msg="MediaStore refused or failed the request")

@@ -7,7 +7,6 @@ Patterns are shell-style (``fnmatch``, case-sensitive) and are matched against t
 ``src`` with ``/`` separators; ``*`` also matches ``/``, so ``*.ts`` selects segments at any depth.
 """
 
-import datetime
 import fnmatch
 import os
 import threading
@@ -20,10 +19,12 @@ from ansible_collections.elemental.mediastore.plugins.module_utils._names import
     object_path_problems,
 )
 from ansible_collections.elemental.mediastore.plugins.module_utils._objects import (
+    MANIFEST_PATTERNS,
     cache_control_problems,
     content_type_problems,
     size_problems,
 )
+from ansible_collections.elemental.mediastore.plugins.module_utils._time import epoch_seconds, iso_time
 
 STRATEGIES = ("date_size", "checksum", "force")
 MAX_CONCURRENCY = 64
@@ -31,9 +32,6 @@ MAX_CONCURRENCY = 64
 # it is newer by more than this, so a remote time truncated to the second never looks older than the
 # file it was uploaded from.
 MTIME_TOLERANCE = 1.0
-# Players fetch the manifest, then the segments it names: manifests go up only after every other file
-# has, so a manifest never names a segment that is not there yet.
-MANIFEST_PATTERNS = ("*.m3u8", "*.mpd")
 PROBLEMS_SHOWN = 10
 
 LocalFile = namedtuple("LocalFile", ["relative_path", "full_path", "size", "mtime"])
@@ -121,6 +119,7 @@ def resolve_rule(relative_path, rules, key, default=None):
 
 
 def is_manifest(relative_path):
+    """Manifests go up only after every other file has, so that one never names a segment not there yet."""
     return matches_any(relative_path, MANIFEST_PATTERNS)
 
 
@@ -178,17 +177,6 @@ def local_file_problems(files, prefix, upload_availability="standard"):
 
 # ---------------------------------------------------------------------------------------------------
 # Remote side
-
-
-def epoch_seconds(value):
-    """ListItems' LastModified (datetime from boto3, or a number) as seconds since the epoch; None stays None."""
-    if value is None:
-        return None
-    if isinstance(value, datetime.datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=datetime.timezone.utc)
-        return value.timestamp()
-    return float(value)
 
 
 def remote_objects(items, prefix):
@@ -317,10 +305,7 @@ def sync_diff(plan, remote, prefix):
 
 
 def _remote_summary(remote):
-    modified = None
-    if remote.last_modified is not None:
-        modified = datetime.datetime.fromtimestamp(remote.last_modified, datetime.timezone.utc).isoformat()
-    return {"size": remote.size, "content_type": remote.content_type, "last_modified": modified}
+    return {"size": remote.size, "content_type": remote.content_type, "last_modified": iso_time(remote.last_modified)}
 
 
 # ---------------------------------------------------------------------------------------------------

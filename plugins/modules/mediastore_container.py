@@ -63,7 +63,7 @@ options:
       - The policy is sent as compact JSON, at most 8192 characters.
       - Rule order counts, as MediaStore keeps it; the same rules in another order are a change.
       - V({}) or the empty string removes the policy. When not set, the policy is left as it is.
-    type: json
+    type: raw
   metric_policy:
     description:
       - The metric policy, as a dictionary or its JSON text. Keys may be snake_case (as below) or the API's
@@ -77,7 +77,7 @@ options:
       - Rule order does not count. An object that matches several rules yields one data point per rule, so the order
         has no meaning and the same rules in another order are not a change.
       - V({}) or the empty string removes the policy. When not set, the policy is left as it is.
-    type: json
+    type: raw
   force:
     description:
       - With O(state=absent), delete every object of the container (in every folder) before deleting the container.
@@ -260,48 +260,35 @@ diff:
 
 from concurrent.futures import ThreadPoolExecutor
 
-try:
-    import botocore
-except ImportError:
-    pass  # AnsibleAWSModule reports the missing SDK
-
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
-
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
-    ansible_dict_to_boto3_tag_list,
-    boto3_tag_list_to_ansible_dict,
-    compare_aws_tags,
-)
-from ansible_collections.elemental.mediastore.plugins.module_utils._container import (
-    container_view,
-    diff_view,
-    parse_policy_option,
-    parse_policy_text,
-)
-from ansible_collections.elemental.mediastore.plugins.module_utils._lifecycle import (
-    lifecycle_policies_differ,
-    lifecycle_policy_problems,
-    lifecycle_policy_text,
-)
-from ansible_collections.elemental.mediastore.plugins.module_utils._metric import (
-    metric_policies_differ,
-    normalise_metric_policy,
-)
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+from ansible_collections.elemental.mediastore.plugins.module_utils._container import container_diff_view, container_view
 from ansible_collections.elemental.mediastore.plugins.module_utils._names import container_name_problems
+from ansible_collections.elemental.mediastore.plugins.module_utils._policies import (
+    LIFECYCLE_POLICY,
+    METRIC_POLICY,
+    plan_change,
+    policy_views,
+)
 from ansible_collections.elemental.mediastore.plugins.module_utils._service import (
-    MediaStoreError,
     MediaStoreModule,
-    call_with_transient_retry,
+    MediaStoreServiceError,
+    apply_policy_change,
+    container_is_empty,
+    create_container,
+    delete_container,
     delete_object,
-    delete_policy,
-    policy_or_none,
+    read_policies,
+    read_tags,
+    set_access_logging,
     settled_container,
+    update_tags,
     wait_for_container,
     walk_items,
 )
 from ansible_collections.elemental.mediastore.plugins.module_utils._tags import normalise_tags, tags_problems
 
+# The policies this module manages, in the order they are read and applied.
+MANAGED_POLICIES = (LIFECYCLE_POLICY, METRIC_POLICY)
 # DeleteObject is limited to 100 requests a second per account; a few workers stay well below that.
 DELETE_WORKERS = 8
 # Objects uploaded while force empties the container are caught by another pass; after these many, give up.
@@ -316,91 +303,60 @@ def desired_state(params):
     tags = normalise_tags(params["tags"])
     if tags is not None:
         problems.extend(tags_problems(tags, "tags"))
-    lifecycle, lifecycle_problems = parse_policy_option(params["lifecycle_policy"], "lifecycle_policy")
-    problems.extend(lifecycle_problems)
-    if lifecycle:
-        problems.extend(lifecycle_policy_problems(lifecycle, "lifecycle_policy"))
-    metric, metric_problems = parse_policy_option(params["metric_policy"], "metric_policy")
-    problems.extend(metric_problems)
-    if metric:
-        metric, metric_problems = normalise_metric_policy(metric, "metric_policy")
-        problems.extend(metric_problems)
-    desired = {
-        "tags": tags,
-        "access_logging": params["access_logging"],
-        "lifecycle_policy": lifecycle,
-        "metric_policy": metric,
-    }
+    desired = {"tags": tags, "access_logging": params["access_logging"]}
+    for aspect in MANAGED_POLICIES:
+        desired[aspect.name], aspect_problems = aspect.parse(params[aspect.name], aspect.name)
+        problems.extend(aspect_problems)
     return desired, problems
-
-
-def snake_metric_policy(policy):
-    return camel_dict_to_snake_dict(policy) if policy else None
 
 
 class Container:
     """One container: reads its state, compares it with the options, and makes the minimal calls."""
 
-    def __init__(self, module, control):
+    def __init__(self, module, clients):
         self.module = module
-        self.control = control
+        self.clients = clients
         self.name = module.params["name"]
         self.check_mode = module.check_mode
         self.wait = module.params["wait"]
         self.wait_timeout = module.params["wait_timeout"]
         self.changed = False
 
-    def call(self, action, operation, **params):
-        """A control-plane call with the busy/transient retries; a failure says what was being done."""
-        try:
-            return getattr(self.control, operation)(aws_retry=True, **params)
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as error:
-            raise MediaStoreError(f"Could not {action} of container {self.name!r}.", exception=error) from error
-
     def result(self, before, after, **extra):
-        diff = {"before": diff_view(before), "after": diff_view(after)}
+        diff = {"before": container_diff_view(before), "after": container_diff_view(after)}
         return dict(changed=self.changed, container=after, diff=diff, **extra)
 
     # -- read -------------------------------------------------------------------------------------
 
     def read(self, container):
-        """``(view, metric_policy)``: the full view of an ACTIVE container, and its metric policy in API form."""
+        """``(view, policies)``: the full view of an ACTIVE container, and its managed policies to compare."""
         view = container_view(container)
-        tag_list = self.call("list the tags", "list_tags_for_resource", Resource=container["ARN"]).get("Tags", [])
-        view["tags"] = boto3_tag_list_to_ansible_dict(tag_list)
-        lifecycle_text = policy_or_none(self.control, "get_lifecycle_policy", self.name, "LifecyclePolicy")
-        view["lifecycle_policy"] = parse_policy_text(lifecycle_text)
-        metric_policy = policy_or_none(self.control, "get_metric_policy", self.name, "MetricPolicy")
-        view["metric_policy"] = snake_metric_policy(metric_policy)
-        return view, metric_policy
+        view["tags"] = read_tags(self.clients, container)
+        policies = read_policies(self.clients, self.name, MANAGED_POLICIES)
+        view.update(policy_views(policies, MANAGED_POLICIES))
+        return view, policies
 
     # -- state=present ----------------------------------------------------------------------------
 
     def present(self, desired):
-        container = settled_container(self.control, self.name, self.wait_timeout)
+        container = settled_container(self.clients, self.name, self.wait_timeout)
         if container and container["Status"] == "DELETING":
             if not self.check_mode:
-                wait_for_container(self.control, self.name, None, self.wait_timeout)
+                wait_for_container(self.clients, self.name, None, self.wait_timeout)
             container = None
         if container is None:
             return self.create(desired)
-        before, current_metric_policy = self.read(container)
+        before, policies = self.read(container)
         after = dict(before)
-        self.update_tags(container["ARN"], before["tags"], desired["tags"], after)
+        self.update_tags(container, before["tags"], desired["tags"], after)
         self.update_access_logging(before["access_logging_enabled"], desired["access_logging"], after)
-        self.update_policy(
-            "lifecycle_policy", before["lifecycle_policy"], desired["lifecycle_policy"], after,
-            differs=lifecycle_policies_differ, view=lambda policy: policy, put=self.put_lifecycle_policy,
-        )
-        self.update_policy(
-            "metric_policy", current_metric_policy, desired["metric_policy"], after,
-            differs=lambda current, wanted: current is None or metric_policies_differ(current, wanted),
-            view=snake_metric_policy, put=self.put_metric_policy,
-        )
+        for aspect in MANAGED_POLICIES:
+            self.update_policy(aspect, plan_change(aspect, policies[aspect.name], desired[aspect.name]), after)
         return self.result(before, after)
 
     def create(self, desired):
         self.changed = True
+        changes = [(aspect, plan_change(aspect, None, desired[aspect.name])) for aspect in MANAGED_POLICIES]
         after = {
             "arn": None,
             "name": self.name,
@@ -409,45 +365,23 @@ class Container:
             "creation_time": None,
             "access_logging_enabled": bool(desired["access_logging"]),
             "tags": desired["tags"] or {},
-            "lifecycle_policy": desired["lifecycle_policy"] or None,
-            "metric_policy": snake_metric_policy(desired["metric_policy"]),
         }
-        if self.check_mode:
-            return self.result({}, after)
-        params = {"ContainerName": self.name}
-        if desired["tags"]:
-            params["Tags"] = ansible_dict_to_boto3_tag_list(desired["tags"])
-        try:
-            container = call_with_transient_retry(self.control, "create_container", **params)["Container"]
-        except is_boto3_error_code("ContainerInUseException") as error:
-            raise MediaStoreError(
-                f"Could not create container {self.name!r}: MediaStore says it exists already "
-                "(created by someone else while this task ran?).",
-                exception=error,
-            ) from error
-        except is_boto3_error_code("LimitExceededException") as error:  # pylint: disable=duplicate-except
-            raise MediaStoreError(
-                f"Could not create container {self.name!r}: the account has reached its container quota "
-                "(100 per region).",
-                exception=error,
-            ) from error
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as error:  # pylint: disable=duplicate-except
-            raise MediaStoreError(f"Could not create container {self.name!r}.", exception=error) from error
-        needs_active = desired["access_logging"] or desired["lifecycle_policy"] or desired["metric_policy"]
-        if self.wait or needs_active:
-            container = wait_for_container(self.control, self.name, "ACTIVE", self.wait_timeout)
-        basics = container_view(container)
-        del basics["access_logging_enabled"]  # set below, once the container can take it
-        after.update(basics)
-        if desired["access_logging"]:
-            self.call("start access logging", "start_access_logging", ContainerName=self.name)
-        if desired["lifecycle_policy"]:
-            self.put_lifecycle_policy(desired["lifecycle_policy"])
-        if desired["metric_policy"]:
-            self.put_metric_policy(desired["metric_policy"])
+        after.update({aspect.name: None for aspect in MANAGED_POLICIES})
+        if not self.check_mode:
+            container = create_container(self.clients, self.name, desired["tags"])
+            # Logging and policies can only be set on an ACTIVE container, whatever wait says.
+            if self.wait or desired["access_logging"] or any(change.action for _aspect, change in changes):
+                container = wait_for_container(self.clients, self.name, "ACTIVE", self.wait_timeout)
+            basics = container_view(container)
+            del basics["access_logging_enabled"]  # set below, once the container can take it
+            after.update(basics)
+            if desired["access_logging"]:
+                set_access_logging(self.clients, self.name, True)
+        for aspect, change in changes:
+            self.update_policy(aspect, change, after)
         return self.result({}, after)
 
-    def update_tags(self, arn, current, desired, after):
+    def update_tags(self, container, current, desired, after):
         if desired is None:
             return
         to_set, to_unset = compare_aws_tags(current, desired, self.module.params["purge_tags"])
@@ -456,76 +390,41 @@ class Container:
         self.changed = True
         after["tags"] = {key: value for key, value in current.items() if key not in to_unset}
         after["tags"].update(to_set)
-        if self.check_mode:
-            return
-        if to_unset:
-            self.call("remove tags", "untag_resource", Resource=arn, TagKeys=to_unset)
-        if to_set:
-            self.call("set tags", "tag_resource", Resource=arn, Tags=ansible_dict_to_boto3_tag_list(to_set))
+        if not self.check_mode:
+            update_tags(self.clients, container, to_set, to_unset)
 
     def update_access_logging(self, current, desired, after):
         if desired is None or desired == current:
             return
         self.changed = True
         after["access_logging_enabled"] = desired
-        if self.check_mode:
-            return
-        if desired:
-            self.call("start access logging", "start_access_logging", ContainerName=self.name)
-        else:
-            self.call("stop access logging", "stop_access_logging", ContainerName=self.name)
+        if not self.check_mode:
+            set_access_logging(self.clients, self.name, desired)
 
-    def update_policy(self, aspect, current, desired, after, differs, view, put):
-        """Put the lifecycle or metric policy (``aspect``) when ``differs``, or delete it for ``{}``.
-
-        ``view`` turns the desired policy into its form in the returned container; ``put`` sends it.
-        """
-        if desired is None:
-            return
-        if desired == {}:
-            if current is None:
-                return
-            self.changed = True
-            after[aspect] = None
-            if not self.check_mode:
-                self.delete_policy(f"delete_{aspect}", f"the {aspect.replace('_', ' ')}")
-            return
-        if not differs(current, desired):
+    def update_policy(self, aspect, change, after):
+        """Make a _policies.Change of ``aspect`` (unless check mode) and show its outcome in ``after``."""
+        if change.action is None:
             return
         self.changed = True
-        after[aspect] = view(desired)
+        after[aspect.name] = aspect.view(change.after)
         if not self.check_mode:
-            put(desired)
-
-    def put_lifecycle_policy(self, policy):
-        text = lifecycle_policy_text(policy)
-        self.call("put the lifecycle policy", "put_lifecycle_policy", ContainerName=self.name, LifecyclePolicy=text)
-
-    def put_metric_policy(self, policy):
-        self.call("put the metric policy", "put_metric_policy", ContainerName=self.name, MetricPolicy=policy)
-
-    def delete_policy(self, operation, what):
-        try:
-            # A policy removed by someone else since it was read is no failure: the outcome is the same.
-            delete_policy(self.control, operation, self.name)
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as error:
-            raise MediaStoreError(f"Could not delete {what} of container {self.name!r}.", exception=error) from error
+            apply_policy_change(self.clients, aspect, self.name, change)
 
     # -- state=absent -----------------------------------------------------------------------------
 
     def absent(self, force):
-        container = settled_container(self.control, self.name, self.wait_timeout)
+        container = settled_container(self.clients, self.name, self.wait_timeout)
         if container is None:
             return self.result({}, {})
         if container["Status"] == "DELETING":
             # Someone else's delete is under way; wait for it, but it is not this task's change.
             if self.wait and not self.check_mode:
-                wait_for_container(self.control, self.name, None, self.wait_timeout)
+                wait_for_container(self.clients, self.name, None, self.wait_timeout)
             return self.result({}, {})
-        before, _metric_policy = self.read(container)
-        data = self.module.data_client(container["Endpoint"])
-        if not force and not self.is_empty(data):
-            raise MediaStoreError(
+        before, _policies = self.read(container)
+        data = self.clients.data_plane(container=self.name, endpoint=container["Endpoint"])
+        if not force and not container_is_empty(data):
+            raise MediaStoreServiceError(
                 f"Container {self.name!r} still holds objects, and MediaStore deletes only empty containers. "
                 "Set force: true to delete every object in it first."
             )
@@ -533,15 +432,13 @@ class Container:
         if self.check_mode:
             return self.result(before, {})
         extra = {"deleted_objects": self.empty(data)} if force else {}
-        self.delete()
+        delete_container(self.clients, self.name)
         if self.wait:
-            wait_for_container(self.control, self.name, None, self.wait_timeout)
+            wait_for_container(self.clients, self.name, None, self.wait_timeout)
         return self.result(before, {}, **extra)
 
-    def is_empty(self, data):
-        return not data.list_items(MaxResults=1, aws_retry=True).get("Items")
-
-    def empty(self, data):
+    @staticmethod
+    def empty(data):
         """Delete every object (folders vanish with their last object); returns how many were deleted."""
         deleted = 0
         for _pass in range(EMPTYING_PASSES):
@@ -553,20 +450,6 @@ class Container:
                 deleted += sum(pool.map(lambda path: delete_object(data, path), paths))
         return deleted
 
-    def delete(self):
-        try:
-            call_with_transient_retry(self.control, "delete_container", ContainerName=self.name)
-        except is_boto3_error_code("ContainerNotFoundException"):
-            pass  # deleted by someone else meanwhile
-        except is_boto3_error_code("ContainerInUseException") as error:  # pylint: disable=duplicate-except
-            raise MediaStoreError(
-                f"MediaStore refused to delete container {self.name!r}: it is not empty (objects were added "
-                "while this task ran?) or is busy. Set force: true to delete every object in it first.",
-                exception=error,
-            ) from error
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as error:  # pylint: disable=duplicate-except
-            raise MediaStoreError(f"Could not delete container {self.name!r}.", exception=error) from error
-
 
 def main():
     argument_spec = dict(
@@ -575,8 +458,8 @@ def main():
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
         access_logging=dict(type="bool"),
-        lifecycle_policy=dict(type="json"),
-        metric_policy=dict(type="json"),
+        lifecycle_policy=dict(type="raw"),
+        metric_policy=dict(type="raw"),
         force=dict(type="bool", default=False),
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=300),
@@ -587,11 +470,14 @@ def main():
     if problems:
         module.fail_json(msg=" ".join(problems))
 
-    container = Container(module, module.control_client())
-    if module.params["state"] == "present":
-        result = module.run(container.present, desired)
-    else:
-        result = module.run(container.absent, module.params["force"])
+    try:
+        container = Container(module, module.clients())
+        if module.params["state"] == "present":
+            result = container.present(desired)
+        else:
+            result = container.absent(module.params["force"])
+    except MediaStoreServiceError as error:
+        module.fail_json_aws_error(error)
     module.exit_json(**result)
 
 

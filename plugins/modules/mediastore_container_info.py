@@ -121,7 +121,8 @@ containers:
             Condition: {"Bool": {"aws:SecureTransport": "true"}}
     cors_policy:
       description:
-        - The CORS rules with snake_case keys, in order (the first matching rule wins).
+        - The CORS rules with snake_case keys, in order (the first matching rule wins), as
+          M(elemental.mediastore.mediastore_cors) returns them.
         - V(null) when there are none.
       type: list
       elements: dict
@@ -130,6 +131,7 @@ containers:
         - allowed_origins: ["*"]
           allowed_methods: ["GET", "HEAD"]
           allowed_headers: ["*"]
+          expose_headers: []
           max_age_seconds: 3000
     lifecycle_policy:
       description: The object lifecycle policy, parsed; V(null) when there is none.
@@ -152,51 +154,36 @@ containers:
             object_group_name: rendition_1080p
 """
 
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
-
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
-from ansible_collections.elemental.mediastore.plugins.module_utils._container import container_view, parse_policy_text
+from ansible_collections.elemental.mediastore.plugins.module_utils._container import container_view
 from ansible_collections.elemental.mediastore.plugins.module_utils._names import container_name_problems
+from ansible_collections.elemental.mediastore.plugins.module_utils._policies import ASPECTS, policy_views
 from ansible_collections.elemental.mediastore.plugins.module_utils._service import (
-    CORS_POLICY_NOT_FOUND,
     MediaStoreModule,
+    MediaStoreServiceError,
     describe_container,
-    policy_or_none,
+    list_containers,
+    read_policies,
+    read_tags,
 )
 
-LIST_PAGE_SIZE = 100  # the most ListContainers accepts
 
-
-def describe_one(control, name):
-    container = describe_container(control, name)
+def describe_one(clients, name):
+    """``[view]`` of container ``name`` with its tags and every policy; ``[]`` when it does not exist."""
+    container = describe_container(clients, name)
     if container is None:
         return []
     view = container_view(container)
     if container.get("Status") != "ACTIVE":
-        view.update(tags=None, policy=None, cors_policy=None, lifecycle_policy=None, metric_policy=None)
+        # MediaStore answers tag and policy requests for ACTIVE containers only.
+        view.update(dict.fromkeys(["tags"] + [aspect.name for aspect in ASPECTS]))
         return [view]
-    tag_list = control.list_tags_for_resource(Resource=container["ARN"], aws_retry=True).get("Tags", [])
-    cors_policy = policy_or_none(control, "get_cors_policy", name, "CorsPolicy", CORS_POLICY_NOT_FOUND)
-    metric_policy = policy_or_none(control, "get_metric_policy", name, "MetricPolicy")
-    view.update(
-        tags=boto3_tag_list_to_ansible_dict(tag_list),
-        policy=parse_policy_text(policy_or_none(control, "get_container_policy", name, "Policy")),
-        cors_policy=[camel_dict_to_snake_dict(rule) for rule in cors_policy] if cors_policy else None,
-        lifecycle_policy=parse_policy_text(policy_or_none(control, "get_lifecycle_policy", name, "LifecyclePolicy")),
-        metric_policy=camel_dict_to_snake_dict(metric_policy) if metric_policy else None,
-    )
+    view["tags"] = read_tags(clients, container)
+    view.update(policy_views(read_policies(clients, name, ASPECTS), ASPECTS))
     return [view]
 
 
-def list_all(control):
-    containers = []
-    params = {"MaxResults": LIST_PAGE_SIZE}
-    while True:
-        page = control.list_containers(aws_retry=True, **params)
-        containers.extend(container_view(container) for container in page.get("Containers", []))
-        if not page.get("NextToken"):
-            return containers
-        params["NextToken"] = page["NextToken"]
+def list_all(clients):
+    return [container_view(container) for container in list_containers(clients)]
 
 
 def main():
@@ -206,11 +193,11 @@ def main():
         problems = container_name_problems(name, "name")
         if problems:
             module.fail_json(msg=" ".join(problems))
-    control = module.control_client()
-    if name is None:
-        containers = module.run(list_all, control)
-    else:
-        containers = module.run(describe_one, control, name)
+    try:
+        clients = module.clients()
+        containers = list_all(clients) if name is None else describe_one(clients, name)
+    except MediaStoreServiceError as error:
+        module.fail_json_aws_error(error)
     module.exit_json(changed=False, containers=containers)
 
 

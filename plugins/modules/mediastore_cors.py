@@ -150,29 +150,12 @@ rules:
       sample: 3000
 """
 
-from ansible_collections.elemental.mediastore.plugins.module_utils._container import missing_container_problem
-from ansible_collections.elemental.mediastore.plugins.module_utils._cors import (
-    from_api,
-    rules_differ,
-    rules_problems,
-    to_api,
-)
-from ansible_collections.elemental.mediastore.plugins.module_utils._names import container_name_problems
-from ansible_collections.elemental.mediastore.plugins.module_utils._service import (
-    CORS_POLICY_NOT_FOUND,
-    MediaStoreModule,
-    delete_policy,
-    policy_or_none,
-    settled_container,
-)
+from ansible_collections.elemental.mediastore.plugins.module_utils._policies import CORS_POLICY
+from ansible_collections.elemental.mediastore.plugins.module_utils._service import MediaStoreModule
 
 
-def put_cors(control, name, api_rules):
-    control.put_cors_policy(ContainerName=name, CorsPolicy=api_rules, aws_retry=True)
-
-
-def diff_view(api_rules):
-    return {"rules": from_api(api_rules)} if api_rules is not None else {}
+def rules_diff_view(api_rules):
+    return {"rules": CORS_POLICY.view(api_rules)} if api_rules is not None else {}
 
 
 def main():
@@ -183,47 +166,12 @@ def main():
         expose_headers=dict(type="list", elements="str", default=[]),
         max_age_seconds=dict(type="int"),
     )
-    argument_spec = dict(
-        container=dict(type="str", required=True),
-        rules=dict(type="list", elements="dict", options=rule_spec),
-        state=dict(type="str", default="present", choices=["present", "absent"]),
-    )
-    module = MediaStoreModule(
-        argument_spec=argument_spec,
-        required_if=[("state", "present", ["rules"])],
-        supports_check_mode=True,
-    )
-    name = module.params["container"]
-    state = module.params["state"]
-
-    problems = container_name_problems(name, "container")
-    if state == "present":
-        problems.extend(rules_problems(module.params["rules"]))
-    if problems:
-        module.fail_json(msg=" ".join(problems))
-    desired = to_api(module.params["rules"]) if state == "present" else None
-
-    control = module.control_client()
-    container = module.run(settled_container, control, name)
-    missing = missing_container_problem(container, name)
-    if missing:
-        if state == "present":
-            module.fail_json(msg=missing)
-        module.exit_json(changed=False, rules=[], diff=dict(before={}, after={}))
-
-    current = module.run(policy_or_none, control, "get_cors_policy", name, "CorsPolicy", CORS_POLICY_NOT_FOUND)
-    changed = rules_differ(current, desired)
-    after = desired if changed else current
-    if changed and not module.check_mode:
-        if desired is None:
-            module.run(delete_policy, control, "delete_cors_policy", name, CORS_POLICY_NOT_FOUND)
-        else:
-            module.run(put_cors, control, name, desired)
-
+    module = MediaStoreModule.for_policy(CORS_POLICY, "rules", dict(type="list", elements="dict", options=rule_spec))
+    _container, current, change = module.run_policy_task(rules=[])
     module.exit_json(
-        changed=changed,
-        rules=from_api(after) or [],
-        diff=dict(before=diff_view(current), after=diff_view(after)),
+        changed=change.action is not None,
+        rules=CORS_POLICY.view(change.after) or [],
+        diff=dict(before=rules_diff_view(current), after=rules_diff_view(change.after)),
     )
 
 

@@ -227,30 +227,26 @@ dest:
 
 import base64
 import binascii
-import functools
 import io
 import os
 import tempfile
 
-try:
-    import botocore
-except ImportError:
-    pass  # AnsibleAWSModule reports the missing SDK
-
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.elemental.mediastore.plugins.module_utils._names import (
     container_name_problems,
     normalise_path,
     object_path_problems,
 )
 from ansible_collections.elemental.mediastore.plugins.module_utils._objects import (
+    OVERWRITE_CHOICES,
+    STORAGE_CLASSES,
+    UPLOAD_AVAILABILITIES,
     cache_control_problems,
     content_type_problems,
     desired_object_view,
-    diff_view,
     download_decision,
     guess_content_type,
     local_file_view,
+    object_diff_view,
     object_view,
     sha256_of_chunks,
     sha256_of_file,
@@ -258,10 +254,11 @@ from ansible_collections.elemental.mediastore.plugins.module_utils._objects impo
     upload_decision,
 )
 from ansible_collections.elemental.mediastore.plugins.module_utils._service import (
-    MediaStoreError,
     MediaStoreModule,
+    MediaStoreServiceError,
     delete_object,
     describe_object,
+    object_sha256,
     put_object,
     stream_object,
 )
@@ -361,50 +358,34 @@ def request_problems(params, path):
     return problems + dest_problems(params["dest"]), None
 
 
-# ---- service calls ----
-
-
-def naming_container(address, function):
-    """``function``, a data-plane call of _service, failing with a clear message when the container is gone."""
-
-    @functools.wraps(function)  # module.run names the function in its messages
-    def call(*args):
-        try:
-            return function(*args)
-        except is_boto3_error_code("ContainerNotFoundException") as error:
-            raise MediaStoreError(f"The container {address} does not exist", error) from error
-
-    return call
-
-
 # ---- the three things the module does ----
 
 
-def ensure_uploaded(module, data, path, source, address):
+def ensure_uploaded(module, data, path, source):
     params = module.params
-    current_description = module.run(naming_container(address, describe_object), data, path)
+    current_description = describe_object(data, path)
     current = object_view(path, current_description) if current_description else None
     content_type = params["content_type"] or guess_content_type(path)
     desired = desired_object_view(path, source.size, content_type, params["cache_control"], source.sha256, current)
 
     decision = upload_decision(current, desired, params["overwrite"])
     if decision == "compare_content":
-        current["sha256"] = module.run(stream_object, data, path)[0]
+        current["sha256"] = object_sha256(data, path)
         decision = "keep" if current["sha256"] == source.sha256 else "upload"
     if decision == "keep":
-        unchanged = diff_view(current)
+        unchanged = object_diff_view(current)
         module.exit_json(changed=False, object=current, diff={"before": unchanged, "after": unchanged})
 
-    diff = {"before": diff_view(current), "after": diff_view(desired)}
+    diff = {"before": object_diff_view(current), "after": object_diff_view(desired)}
     if module.check_mode:
         module.exit_json(changed=True, object=desired, diff=diff)
-    response = module.run(
-        put_object, data, path, source.open, source.sha256, content_type, desired["cache_control"],
+    response = put_object(
+        data, path, source.open, source.sha256, content_type, desired["cache_control"],
         params["storage_class"], params["upload_availability"], source=source.option,
     )
     if not response.get("ContentSHA256"):
         module.warn(f"The service did not report ContentSHA256 for {path!r}; the upload could not be verified.")
-    stored = module.run(naming_container(address, describe_object), data, path)
+    stored = describe_object(data, path)
     module.exit_json(changed=True, object=object_view(path, stored, source.sha256), diff=diff)
 
 
@@ -420,21 +401,24 @@ def download_to_temporary(module, data, path, dest):
             sha256, size = stream_object(data, path, sink=sink)
             sink.flush()
             os.fsync(sink.fileno())
-    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as error:
+    except MediaStoreServiceError as error:
         os.unlink(temporary)
-        module.fail_json_aws(error, msg=f"Download of {path!r} to {dest} failed; {dest} was left as it was")
+        raise MediaStoreServiceError(
+            f"Download of {path!r} from the container {data.address} to {dest} failed; {dest} was left as it was",
+            exception=error.exception,
+        ) from error
     except OSError as error:
         os.unlink(temporary)
         module.fail_json(msg=f"Download of {path!r} to {dest} failed ({error}); {dest} was left as it was.")
     return temporary, sha256, size
 
 
-def ensure_downloaded(module, data, path, address):
+def ensure_downloaded(module, data, path):
     params = module.params
     dest = params["dest"]
-    description = module.run(naming_container(address, describe_object), data, path)
+    description = describe_object(data, path)
     if description is None:
-        module.fail_json(msg=f"path: there is no object {path!r} in the container {address} to download.")
+        module.fail_json(msg=f"path: there is no object {path!r} in the container {data.address} to download.")
     remote = object_view(path, description)
 
     local_size = os.path.getsize(dest) if os.path.exists(dest) else None
@@ -446,7 +430,7 @@ def ensure_downloaded(module, data, path, address):
 
     temporary = None
     if decision == "compare_content" and module.check_mode:
-        remote["sha256"] = module.run(stream_object, data, path)[0]
+        remote["sha256"] = object_sha256(data, path)
     elif decision in ("compare_content", "download") and not module.check_mode:
         temporary, remote["sha256"], _size = download_to_temporary(module, data, path, dest)
     if decision == "compare_content":
@@ -471,14 +455,14 @@ def ensure_downloaded(module, data, path, address):
     module.exit_json(changed=changed, object=remote, dest=dest, diff=diff)
 
 
-def ensure_absent(module, data, path, address):
-    current_description = module.run(naming_container(address, describe_object), data, path)
+def ensure_absent(module, data, path):
+    current_description = describe_object(data, path)
     if current_description is None:
         module.exit_json(changed=False, diff={"before": {}, "after": {}})
-    diff = {"before": diff_view(object_view(path, current_description)), "after": {}}
+    diff = {"before": object_diff_view(object_view(path, current_description)), "after": {}}
     if not module.check_mode:
         # Gone in between (another writer): the end state is the one asked for, and this task did not cause it.
-        if not module.run(naming_container(address, delete_object), data, path):
+        if not delete_object(data, path):
             module.exit_json(changed=False, diff={"before": {}, "after": {}})
     module.exit_json(changed=True, diff=diff)
 
@@ -495,9 +479,9 @@ def main():
         dest=dict(type="path"),
         content_type=dict(type="str"),
         cache_control=dict(type="str"),
-        storage_class=dict(type="str", choices=["TEMPORAL"]),
-        upload_availability=dict(type="str", choices=["standard", "streaming"], default="standard"),
-        overwrite=dict(type="str", choices=["different", "always", "never"], default="different"),
+        storage_class=dict(type="str", choices=list(STORAGE_CLASSES)),
+        upload_availability=dict(type="str", choices=list(UPLOAD_AVAILABILITIES), default="standard"),
+        overwrite=dict(type="str", choices=list(OVERWRITE_CHOICES), default="different"),
     )
     module = MediaStoreModule(
         argument_spec=argument_spec,
@@ -513,14 +497,16 @@ def main():
     if problems:
         module.fail_json(msg=" ".join(problems))
 
-    address = repr(params["container"]) if params["container"] else f"at {params['endpoint']}"
-    data = module.data_client_for(container=params["container"], endpoint=params["endpoint"])
-    if params["state"] == "absent":
-        ensure_absent(module, data, path, address)
-    elif source is not None:
-        ensure_uploaded(module, data, path, source, address)
-    else:
-        ensure_downloaded(module, data, path, address)
+    try:
+        data = module.clients().data_plane(container=params["container"], endpoint=params["endpoint"])
+        if params["state"] == "absent":
+            ensure_absent(module, data, path)
+        elif source is not None:
+            ensure_uploaded(module, data, path, source)
+        else:
+            ensure_downloaded(module, data, path)
+    except MediaStoreServiceError as error:
+        module.fail_json_aws_error(error)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ options:
         A statement that allows C(mediastore:PutObject) must have the condition
         C({"Bool": {"aws:SecureTransport": "true"}}).
       - It is sent as compact JSON, which must be ASCII only and at most 8192 characters.
-    type: json
+    type: raw
   state:
     description:
       - V(present) sets O(policy) unless an equivalent policy is already in place.
@@ -147,98 +147,20 @@ container_arn:
   sample: "arn:aws:mediastore:us-west-2:111122223333:container/live-origin"
 """
 
-import json
-
-from ansible_collections.elemental.mediastore.plugins.module_utils._container import missing_container_problem
-from ansible_collections.elemental.mediastore.plugins.module_utils._container_policy import (
-    container_arn_problems,
-    default_policy,
-    document_problems,
-    is_default_policy,
-    parse_policy,
-    policies_differ,
-    policy_json,
-)
-from ansible_collections.elemental.mediastore.plugins.module_utils._names import container_name_problems
-from ansible_collections.elemental.mediastore.plugins.module_utils._service import (
-    MediaStoreError,
-    MediaStoreModule,
-    delete_policy,
-    policy_or_none,
-    settled_container,
-)
-
-
-def read_policy(control, name):
-    """The container's policy as a dict, or None when it has none."""
-    text = policy_or_none(control, "get_container_policy", name, "Policy")
-    if text is None:
-        return None
-    try:
-        return json.loads(text)
-    except ValueError as error:
-        raise MediaStoreError(f"The policy of container {name!r} is not valid JSON ({error}): {text[:200]!r}") from None
-
-
-def put_policy(control, name, document):
-    control.put_container_policy(ContainerName=name, Policy=policy_json(document), aws_retry=True)
+from ansible_collections.elemental.mediastore.plugins.module_utils._container_policy import is_default_policy
+from ansible_collections.elemental.mediastore.plugins.module_utils._policies import ACCESS_POLICY
+from ansible_collections.elemental.mediastore.plugins.module_utils._service import MediaStoreModule
 
 
 def main():
-    argument_spec = dict(
-        container=dict(type="str", required=True),
-        policy=dict(type="json"),
-        state=dict(type="str", default="present", choices=["present", "absent"]),
-    )
-    module = MediaStoreModule(
-        argument_spec=argument_spec,
-        required_if=[("state", "present", ["policy"])],
-        supports_check_mode=True,
-    )
-    name = module.params["container"]
-    state = module.params["state"]
-
-    problems = container_name_problems(name, "container")
-    desired = None
-    if state == "present":
-        desired, problems_in_policy = parse_policy(module.params["policy"])
-        problems.extend(problems_in_policy)
-        if desired is not None and not problems:
-            problems.extend(document_problems(desired, name))
-    if problems:
-        module.fail_json(msg=" ".join(problems))
-
-    control = module.control_client()
-    container = module.run(settled_container, control, name)
-    missing = missing_container_problem(container, name)
-    if missing:
-        if state == "present":
-            module.fail_json(msg=missing)
-        module.exit_json(changed=False, policy={}, policy_is_default=False, diff=dict(before={}, after={}))
-    arn = container["ARN"]
-    if desired is not None:
-        problems = container_arn_problems(desired, arn)
-        if problems:
-            module.fail_json(msg=" ".join(problems))
-
-    current = module.run(read_policy, control, name)
-    if state == "present":
-        changed = policies_differ(current, desired)
-        after = desired if changed else current
-        if changed and not module.check_mode:
-            module.run(put_policy, control, name, desired)
-    else:
-        changed = current is not None and not is_default_policy(current, arn)
-        after = default_policy(arn) if changed else current
-        if changed and not module.check_mode:
-            module.run(delete_policy, control, "delete_container_policy", name)
-
+    module = MediaStoreModule.for_policy(ACCESS_POLICY, "policy", dict(type="raw"))
+    container, current, change = module.run_policy_task(policy={}, policy_is_default=False)
     module.exit_json(
-        changed=changed,
-        policy=after or {},
-        policy_is_default=is_default_policy(after, arn),
-        container_arn=arn,
-        diff=dict(before=current or {}, after=after or {}),
+        changed=change.action is not None,
+        policy=change.after or {},
+        policy_is_default=is_default_policy(change.after, container["ARN"]),
+        container_arn=container["ARN"],
+        diff=dict(before=current or {}, after=change.after or {}),
     )
 
 

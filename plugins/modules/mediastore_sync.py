@@ -316,13 +316,10 @@ diff:
 import io
 from concurrent.futures import ThreadPoolExecutor
 
-try:
-    import botocore
-except ImportError:
-    pass  # AnsibleAWSModule reports the missing SDK
-
 from ansible_collections.elemental.mediastore.plugins.module_utils._names import container_name_problems, normalise_path
 from ansible_collections.elemental.mediastore.plugins.module_utils._objects import (
+    STORAGE_CLASSES,
+    UPLOAD_AVAILABILITIES,
     guess_content_type,
     sha256_of_chunks,
     sha256_of_file,
@@ -330,13 +327,15 @@ from ansible_collections.elemental.mediastore.plugins.module_utils._objects impo
 from ansible_collections.elemental.mediastore.plugins.module_utils._service import (
     LIST_CONCURRENCY,
     MediaStoreModule,
+    MediaStoreServiceError,
     delete_object,
     list_folder,
+    object_sha256,
     put_object,
-    stream_object,
     walk_items,
 )
 from ansible_collections.elemental.mediastore.plugins.module_utils._sync import (
+    STRATEGIES,
     Plan,
     RateLimiter,
     checksum_candidates,
@@ -351,10 +350,6 @@ from ansible_collections.elemental.mediastore.plugins.module_utils._sync import 
     sync_diff,
     upload_phases,
 )
-
-# A body read that breaks half way (dropped connection) happens after botocore's own retries are over.
-REMOTE_READ_ATTEMPTS = 3
-
 
 # ---------------------------------------------------------------------------------------------------
 # Requests, one object each
@@ -373,18 +368,8 @@ def local_sha256(local):
         return sha256_of_file(handle)[0]
 
 
-def remote_sha256(data, path, limiter):
-    for attempt in range(1, REMOTE_READ_ATTEMPTS + 1):
-        limiter.wait()
-        try:
-            return stream_object(data, path)[0]
-        except botocore.exceptions.BotoCoreError:
-            if attempt == REMOTE_READ_ATTEMPTS:
-                raise
-
-
 def compare_digests(data, local, path, limiter):
-    return local_sha256(local), remote_sha256(data, path, limiter)
+    return local_sha256(local), object_sha256(data, path, pace=limiter.wait)
 
 
 def upload(data, item, params, limiter):
@@ -514,45 +499,44 @@ def apply_plan(data, plan, params, limiter, failures):
     return uploaded, done_uploads, deleted
 
 
-def main():
-    argument_spec = dict(
-        container=dict(type="str"),
-        endpoint=dict(type="str"),
-        src=dict(type="path", required=True),
-        prefix=dict(type="str", default=""),
-        include=dict(type="list", elements="str"),
-        exclude=dict(type="list", elements="str"),
-        file_change_strategy=dict(type="str", choices=["date_size", "checksum", "force"], default="date_size"),
-        delete=dict(type="bool", default=False),
-        cache_control=dict(type="str"),
-        cache_control_rules=dict(
-            type="list",
-            elements="dict",
-            default=[],
-            options=dict(pattern=dict(type="str", required=True), cache_control=dict(type="str", required=True)),
-        ),
-        content_type_rules=dict(
-            type="list",
-            elements="dict",
-            default=[],
-            options=dict(pattern=dict(type="str", required=True), content_type=dict(type="str", required=True)),
-        ),
-        storage_class=dict(type="str", choices=["TEMPORAL"]),
-        upload_availability=dict(type="str", choices=["standard", "streaming"], default="standard"),
-        max_concurrency=dict(type="int", default=8),
-        max_requests_per_second=dict(type="float"),
-    )
-    module = MediaStoreModule(
-        argument_spec=argument_spec,
-        mutually_exclusive=[("container", "endpoint")],
-        required_one_of=[("container", "endpoint")],
-        supports_check_mode=True,
-    )
-    params = module.params
-    files = validate(module)
+ARGUMENT_SPEC = dict(
+    container=dict(type="str"),
+    endpoint=dict(type="str"),
+    src=dict(type="path", required=True),
+    prefix=dict(type="str", default=""),
+    include=dict(type="list", elements="str"),
+    exclude=dict(type="list", elements="str"),
+    file_change_strategy=dict(type="str", choices=list(STRATEGIES), default="date_size"),
+    delete=dict(type="bool", default=False),
+    cache_control=dict(type="str"),
+    cache_control_rules=dict(
+        type="list",
+        elements="dict",
+        default=[],
+        options=dict(pattern=dict(type="str", required=True), cache_control=dict(type="str", required=True)),
+    ),
+    content_type_rules=dict(
+        type="list",
+        elements="dict",
+        default=[],
+        options=dict(pattern=dict(type="str", required=True), content_type=dict(type="str", required=True)),
+    ),
+    storage_class=dict(type="str", choices=list(STORAGE_CLASSES)),
+    upload_availability=dict(type="str", choices=list(UPLOAD_AVAILABILITIES), default="standard"),
+    max_concurrency=dict(type="int", default=8),
+    max_requests_per_second=dict(type="float"),
+)
+
+
+def make_plan(data, files, params, limiter):
+    """``(plan, remote, digests, failures, undecided)``: read the remote side, compare, decide."""
     prefix = normalise_path(params["prefix"])
-    concurrency = params["max_concurrency"]
-    limiter = RateLimiter(params["max_requests_per_second"])
+    remote = list_remote(data, prefix, limiter)
+    digests, failures, undecided = {}, [], set()
+    if params["file_change_strategy"] == "checksum":
+        digests, failures, undecided = compare_checksums(
+            data, files, remote, prefix, params["max_concurrency"], limiter
+        )
 
     def content_type_for(relative_path):
         guessed = guess_content_type(relative_path)
@@ -561,17 +545,6 @@ def main():
     def cache_control_for(relative_path):
         return resolve_rule(relative_path, params["cache_control_rules"], "cache_control", params["cache_control"])
 
-    # max_concurrency threads share this client: give it as many pooled connections, or urllib3
-    # throws surplus connections away and every request pays for a new one.
-    connections = max(concurrency, LIST_CONCURRENCY)
-    data = module.data_client_for(
-        container=params["container"], endpoint=params["endpoint"], config={"max_pool_connections": connections}
-    )
-    remote = module.run(list_remote, data, prefix, limiter)
-
-    digests, failures, undecided = {}, [], set()
-    if params["file_change_strategy"] == "checksum":
-        digests, failures, undecided = compare_checksums(data, files, remote, prefix, concurrency, limiter)
     plan = plan_sync(
         files,
         remote,
@@ -585,38 +558,72 @@ def main():
         digests=digests,
         undecided=undecided,
     )
+    return plan, remote, digests, failures, undecided
 
+
+def check_mode_outcome(plan, digests, concurrency, failures):
+    """``(uploaded, done)`` as a real run would report them: the digest of each file to upload, nothing sent."""
+    known = {relative_path: pair[0] for relative_path, pair in digests.items()}
+    pending = [item for item in plan.uploads if item.local.relative_path not in known]
+    for item, digest, error in run_parallel(lambda item: local_sha256(item.local), pending, concurrency):
+        if error:
+            failures.append({"path": item.path, "error": error})
+        else:
+            known[item.local.relative_path] = digest
+    return [upload_view(item, known.get(item.local.relative_path)) for item in plan.uploads], plan
+
+
+def synchronise(module, files):
+    """The whole run after validation: ``(result, attempted)``, the number of operations planned or undecided."""
+    params = module.params
+    limiter = RateLimiter(params["max_requests_per_second"])
+    # max_concurrency threads share this client: give it as many pooled connections, or urllib3
+    # throws surplus connections away and every request pays for a new one.
+    connections = max(params["max_concurrency"], LIST_CONCURRENCY)
+    data = module.clients().data_plane(
+        container=params["container"], endpoint=params["endpoint"], config={"max_pool_connections": connections}
+    )
+    plan, remote, digests, failures, undecided = make_plan(data, files, params, limiter)
     if module.check_mode:
-        # The same sha256 a real run reports: the digest of each file to upload (already known in checksum mode).
-        known = {relative_path: pair[0] for relative_path, pair in digests.items()}
-        pending = [item for item in plan.uploads if item.local.relative_path not in known]
-        for item, digest, error in run_parallel(lambda item: local_sha256(item.local), pending, concurrency):
-            if error:
-                failures.append({"path": item.path, "error": error})
-            else:
-                known[item.local.relative_path] = digest
-        uploaded = [upload_view(item, known.get(item.local.relative_path)) for item in plan.uploads]
-        done = plan
-        deleted = plan.deletions
+        uploaded, done = check_mode_outcome(plan, digests, params["max_concurrency"], failures)
     else:
         uploaded, done_uploads, deleted = apply_plan(data, plan, params, limiter, failures)
         done = Plan(done_uploads, deleted, plan.unchanged)
-
+    prefix = normalise_path(params["prefix"])
     result = dict(
-        changed=bool(uploaded or deleted),
+        changed=bool(uploaded or done.deletions),
         uploaded=uploaded,
-        deleted=deleted,
+        deleted=done.deletions,
         unchanged=plan.unchanged,
         failures=failures,
-        counts=dict(uploaded=len(uploaded), deleted=len(deleted), unchanged=len(plan.unchanged), failed=len(failures)),
+        counts=dict(
+            uploaded=len(uploaded), deleted=len(done.deletions), unchanged=len(plan.unchanged), failed=len(failures)
+        ),
         prefix=prefix,
         diff=sync_diff(done, remote, prefix),
     )
+    return result, len(plan.uploads) + len(plan.deletions) + len(undecided)
+
+
+def main():
+    module = MediaStoreModule(
+        argument_spec=ARGUMENT_SPEC,
+        mutually_exclusive=[("container", "endpoint")],
+        required_one_of=[("container", "endpoint")],
+        supports_check_mode=True,
+    )
+    files = validate(module)
+    try:
+        result, attempted = synchronise(module, files)
+    except MediaStoreServiceError as error:
+        module.fail_json_aws_error(error)
+    failures = result["failures"]
     if failures:
-        first = failures[0]
+        counts = result["counts"]
         module.fail_json(
-            msg=f"{len(failures)} of {len(plan.uploads) + len(plan.deletions) + len(undecided)} sync operations failed "
-            f"({len(uploaded)} uploaded, {len(deleted)} deleted); first: {first['path']}: {first['error']}",
+            msg=f"{len(failures)} of {attempted} sync operations failed "
+            f"({counts['uploaded']} uploaded, {counts['deleted']} deleted); "
+            f"first: {failures[0]['path']}: {failures[0]['error']}",
             **result,
         )
     module.exit_json(**result)

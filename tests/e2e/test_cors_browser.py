@@ -10,7 +10,6 @@ by running the module through ansible-playbook, as a user would.
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,6 +23,8 @@ from urllib.parse import quote
 import boto3
 import pytest
 from playwright.sync_api import sync_playwright
+
+from mediastore_emulator.launcher import Emulator
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -92,26 +93,8 @@ def chromium():
 @pytest.fixture(scope="module")
 def endpoint():
     """A local MediaStore endpoint of our own on a free port; yields its base URL."""
-    emulator = shutil.which("mediastore-emulator", path=str(BIN)) or shutil.which("mediastore-emulator")
-    assert emulator, "mediastore-emulator is not installed (make setup installs tests/emulator)"
-    process = subprocess.Popen(
-        [emulator, "--host", "127.0.0.1", "--port", "0", "--create-delay", "0.2"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        line = process.stdout.readline().strip()
-        assert line.startswith("mediastore-emulator listening on "), f"unexpected first line: {line!r}"
-        yield line.split()[-1]
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        process.stdout.close()
+    with Emulator(create_delay=0.2) as emulator:
+        yield emulator.url
 
 
 @pytest.fixture(scope="module")
@@ -193,15 +176,13 @@ def what_the_page_sees(browser, origin, object_url):
 
 
 def collections_path(tmp_path):
-    """Where ansible-playbook finds elemental.mediastore: $MEDIASTORE_COLLECTIONS_PATH, /tmp/ac, or a fresh tree.
-
-    amazon.aws comes from the venv's site-packages, which Ansible searches anyway.
+    """Where ansible-playbook finds elemental.mediastore: $MEDIASTORE_COLLECTIONS_PATH (`make e2e` sets it to its
+    tree), else a tree linking to this checkout.  amazon.aws comes from the venv's site-packages, which Ansible
+    searches anyway.
     """
     configured = os.environ.get("MEDIASTORE_COLLECTIONS_PATH")
     if configured:
         return configured
-    if Path("/tmp/ac/ansible_collections/elemental/mediastore").exists():
-        return "/tmp/ac"
     tree = tmp_path / "collections"
     namespace = tree / "ansible_collections" / "elemental"
     namespace.mkdir(parents=True, exist_ok=True)

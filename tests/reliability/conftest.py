@@ -3,25 +3,18 @@
 import pytest
 from support import Emulator
 
+from mediastore_emulator.launcher import Emulators
+
 
 @pytest.fixture
 def start_emulator():
     """Start endpoints for one test: start_emulator(*args, **options); all are stopped afterwards."""
-    started = []
-
-    def start(*args, **options):
-        emulator = Emulator(*args, **options)
-        started.append(emulator)
-        return emulator
-
-    yield start
-    for emulator in started:
-        emulator.kill()
+    with Emulators(Emulator) as emulators:
+        yield emulators.start
 
 
 @pytest.fixture(scope="module")
 def shared_emulator():
     """One endpoint for a test module whose tests use their own container names and no faults."""
-    emulator = Emulator()
-    yield emulator
-    emulator.kill()
+    with Emulator() as emulator:
+        yield emulator

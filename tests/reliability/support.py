@@ -8,21 +8,19 @@ import hashlib
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import boto3
 import yaml
 from botocore.config import Config
 
+from mediastore_emulator import launcher
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-EMULATOR = BIN / "mediastore-emulator"
 ANSIBLE_PLAYBOOK = BIN / "ansible-playbook"
 ACCESS_KEY = "AKIDLOCALMEDIASTORE"
 SECRET_KEY = "local-mediastore-secret"
@@ -31,44 +29,26 @@ FIGURES_DIR = os.environ.get("RELIABILITY_FIGURES_DIR")
 
 
 def collections_path():
-    return os.environ.get("MEDIASTORE_COLLECTIONS_PATH") or "/tmp/ac"
+    """The collection tree ansible-playbook runs from; `make reliability` builds it and names it."""
+    configured = os.environ.get("MEDIASTORE_COLLECTIONS_PATH")
+    if not configured:
+        raise RuntimeError("MEDIASTORE_COLLECTIONS_PATH is not set: run this suite with `make reliability`")
+    return configured
 
 
-class Emulator:
-    """One ``mediastore-emulator`` process on a free port; ``stop()`` and ``kill()`` are safe to repeat."""
+class Emulator(launcher.Emulator):
+    """One ``mediastore-emulator`` on a free port (mediastore_emulator.launcher); ``kill()`` is safe to repeat."""
 
     def __init__(self, *extra_args, create_delay=0.2, delete_delay=0.2, secret_key=SECRET_KEY):
         self.secret_key = secret_key
-        self.args = [str(EMULATOR), "--host", "127.0.0.1", "--port", "0", "--create-delay", str(create_delay),
-                     "--delete-delay", str(delete_delay), "--secret-key", secret_key, *extra_args]
-        self._stderr = tempfile.TemporaryFile()
-        self.process = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=self._stderr, text=True)
-        line = self.process.stdout.readline()
-        if not line.startswith("mediastore-emulator listening on "):
-            self.kill()
-            self._stderr.seek(0)
-            raise RuntimeError(f"emulator did not start: {line!r} {self._stderr.read()!r}")
-        self.url = line.split()[-1]
+        super().__init__(*extra_args, "--secret-key", secret_key, create_delay=create_delay, delete_delay=delete_delay)
 
-    # ------------------------------------------------------------------ hooks
-    def _hook(self, path, body=None):
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.url + path, data=data, method="GET" if body is None else "POST",
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.loads(response.read() or b"{}")
-
-    def reset(self):
-        return self._hook("/_emulator/reset", {})
-
+    # ------------------------------------------------------------------ hooks, as this suite's tests name them
     def faults(self, rules, seed=1):
-        return self._hook("/_emulator/faults", {"rules": rules, "seed": seed})
+        return self.set_faults(rules, seed)
 
     def mark(self):
-        return self._hook("/_emulator/journal?since=0")["next"]
-
-    def journal(self, since=0):
-        return self._hook(f"/_emulator/journal?since={since}")["entries"]
+        return self.journal_mark()
 
     # ------------------------------------------------------------------ clients
     def control(self, secret_key=None):
@@ -85,27 +65,6 @@ class Emulator:
         return {"group/elemental.mediastore.aws": dict(
             endpoint_url=self.url, access_key=ACCESS_KEY, secret_key=secret_key or self.secret_key,
             region=REGION, **extra)}
-
-    # ------------------------------------------------------------------ lifecycle
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
-        self._close()
-
-    def kill(self):
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(10)
-        self._close()
-
-    def _close(self):
-        if self.process.stdout and not self.process.stdout.closed:
-            self.process.stdout.close()
 
 
 # ---------------------------------------------------------------------- playbooks

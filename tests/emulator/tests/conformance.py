@@ -4,22 +4,16 @@
 import contextlib
 import http.client
 import json
-import queue
 import re
-import shutil
-import signal
-import subprocess
-import sys
-import tempfile
-import threading
 import time
 import urllib.parse
-from pathlib import Path
 
 import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+
+from mediastore_emulator.launcher import Emulator
 
 ACCESS_KEY = "AKIDLOCALMEDIASTORE"
 SECRET_KEY = "local-mediastore-secret"
@@ -33,119 +27,21 @@ HEX64 = re.compile(r"[0-9a-f]{64}")
 _SESSION = boto3.session.Session()
 
 
-def emulator_command():
-    """The console script from the venv that runs the tests, else from PATH."""
-    beside_python = Path(sys.executable).parent / "mediastore-emulator"
-    if beside_python.exists():
-        return str(beside_python)
-    found = shutil.which("mediastore-emulator")
-    if not found:
-        pytest.fail("mediastore-emulator is not installed: run .venv/bin/pip install -e tests/emulator")
-    return found
-
-
-class EmulatorProcess:
-    """One mediastore-emulator subprocess on a free port, driven through its test hooks."""
-
-    READY_TIMEOUT = 20
+class EmulatorProcess(Emulator):
+    """The launcher's emulator with this suite's defaults (short delays) and its strict clients."""
 
     def __init__(self, *extra_args, create_delay=0.2, delete_delay=0.2):
-        self.args = [
-            emulator_command(),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
-            "--create-delay",
-            str(create_delay),
-            "--delete-delay",
-            str(delete_delay),
-            *extra_args,
-        ]
-        handle, self.stderr_path = tempfile.mkstemp(prefix="mediastore-emulator-", suffix=".log")
-        with open(handle, "wb") as stderr_file:
-            self.proc = subprocess.Popen(
-                self.args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr_file, text=True
-            )
-        self.stdout_lines = queue.Queue()
-        threading.Thread(target=self._drain_stdout, daemon=True).start()
-        try:
-            line = self.stdout_lines.get(timeout=self.READY_TIMEOUT)
-        except queue.Empty:
-            self.kill()
-            pytest.fail(f"no ready line from {self.args} within {self.READY_TIMEOUT}s; stderr: {self.stderr_text()}")
-        if line is None or not line.startswith("mediastore-emulator listening on http://"):
-            self.kill()
-            pytest.fail(f"unexpected ready line {line!r}; stderr: {self.stderr_text()}")
-        self.ready_line = line.rstrip("\n")
-        self.base_url = self.ready_line.split()[-1]
-        parsed = urllib.parse.urlsplit(self.base_url)
-        self.host, self.port = parsed.hostname, parsed.port
+        super().__init__(*extra_args, create_delay=create_delay, delete_delay=delete_delay)
 
-    def _drain_stdout(self):
-        # Keep reading so that anything printed after the ready line can never block the server on a full pipe.
-        for line in self.proc.stdout:
-            self.stdout_lines.put(line)
-        self.stdout_lines.put(None)
+    @property
+    def base_url(self):
+        return self.url
 
-    def stderr_text(self):
-        return Path(self.stderr_path).read_text(errors="replace")[-4000:]
-
-    # --- test hooks -------------------------------------------------------------------------------
-    def hook(self, method, name, body=None, query=None):
-        url = f"{self.base_url}/_emulator/{name}"
-        if query:
-            url += "?" + urllib.parse.urlencode(query)
-        data = None if body is None else json.dumps(body).encode()
-        status, _headers, payload = raw_request(method, url, {"Content-Type": "application/json"}, data)
-        assert status == 200, f"{method} {url} -> {status} {payload[:500]!r}"
-        return json.loads(payload) if payload else {}
-
-    def reset(self):
-        return self.hook("POST", "reset", {})
-
-    def health(self):
-        return self.hook("GET", "health")
-
-    def journal(self, since=None):
-        """Entries with seq > since (all when since is None)."""
-        return self.hook("GET", "journal", query=None if since is None else {"since": since})["entries"]
-
-    def journal_mark(self):
-        return self.hook("GET", "journal")["next"]
-
-    def set_faults(self, rules, seed=1):
-        return self.hook("POST", "faults", {"rules": rules, "seed": seed})
-
-    def set_config(self, **delays):
-        return self.hook("POST", "config", delays)
-
-    # --- clients ----------------------------------------------------------------------------------
     def control(self, **kwargs):
-        return make_client("mediastore", self.base_url, **kwargs)
+        return make_client("mediastore", self.url, **kwargs)
 
     def data(self, endpoint, **kwargs):
         return make_client("mediastore-data", endpoint, **kwargs)
-
-    # --- process ----------------------------------------------------------------------------------
-    def stop(self, sig=signal.SIGTERM, timeout=15):
-        """Send sig and return the exit code (None if it did not exit, after which it is killed)."""
-        if self.proc.poll() is None:
-            self.proc.send_signal(sig)
-            try:
-                self.proc.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.kill()
-                return None
-        return self.proc.returncode
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=15)
-
-    def remove_log(self):
-        Path(self.stderr_path).unlink(missing_ok=True)
 
 
 def make_client(

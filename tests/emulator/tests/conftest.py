@@ -1,24 +1,23 @@
 """Fixtures: one emulator per test session (per xdist worker), reset before every test, plus boto3 clients.
 
 Run from the repository root: `.venv/bin/pytest -q tests/emulator/tests` (after `.venv/bin/pip install -e
-tests/emulator`, which provides the `mediastore-emulator` console script these tests start on a free port).
+tests/emulator`); the emulators start on free ports through mediastore_emulator.launcher.
 """
 
 import re
-import signal
 import uuid
 
 import pytest
 from conformance import EmulatorProcess, create_active_container
 
+from mediastore_emulator.launcher import Emulators
+
 
 @pytest.fixture(scope="session")
 def emulator():
-    process = EmulatorProcess()
-    yield process
-    returncode = process.stop(signal.SIGTERM)
-    assert returncode == 0, f"emulator exit code on SIGTERM: {returncode}; stderr: {process.stderr_text()}"
-    process.remove_log()
+    # Leaving the block stops it with SIGTERM and fails unless it exits 0.
+    with EmulatorProcess() as process:
+        yield process
 
 
 @pytest.fixture(autouse=True)
@@ -55,14 +54,5 @@ def container(emulator, control, unique_name):
 @pytest.fixture
 def start_emulator():
     """Extra emulator processes (state dir, signals); whatever is still running at the end is killed."""
-    started = []
-
-    def start(*extra_args, **delays):
-        process = EmulatorProcess(*extra_args, **delays)
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        process.kill()
-        process.remove_log()
+    with Emulators(EmulatorProcess) as emulators:
+        yield emulators.start

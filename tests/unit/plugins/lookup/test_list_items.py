@@ -5,20 +5,16 @@
 import datetime
 from pathlib import Path
 
-import boto3
 import pytest
-from botocore.stub import Stubber
 
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.loader import init_plugin_loader, lookup_loader
 from ansible.utils.collection_loader import AnsibleCollectionConfig
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.elemental.mediastore.plugins.lookup import list_items
 from ansible_collections.elemental.mediastore.plugins.lookup.list_items import listing_problems
-from ansible_collections.elemental.mediastore.plugins.module_utils._service import transient_retry
 
-ENDPOINT = "https://abcdefghijklmn.data.mediastore.us-east-1.amazonaws.com"
+ENDPOINT = "https://abcdefghijklmn.data.mediastore.us-east-1.amazonaws.com"  # conftest.DATA_ENDPOINT
 WHEN = datetime.datetime(2025, 6, 1, 12, 0, tzinfo=datetime.UTC)
 OPTIONS = {"container": "origin", "endpoint": None, "recursive": False, "item_type": "all", "max_items": None,
            "page_size": 1000}
@@ -76,31 +72,17 @@ def loader():
 
 
 class Clients:
-    """Stubbed control and data clients handed to the lookup instead of real ones."""
+    """The stubbed clients (conftest.StubbedClients) handed to the lookup instead of real ones."""
 
-    def __init__(self, monkeypatch, lookup):
-        session = boto3.session.Session(aws_access_key_id="AKID", aws_secret_access_key="secret",
-                                        region_name="us-east-1")
-        self.control = session.client("mediastore")
-        self.data = session.client("mediastore-data", endpoint_url=ENDPOINT)
-        self.control_stub = Stubber(self.control)
-        self.data_stub = Stubber(self.data)
-        self.created = []
-        monkeypatch.setattr(lookup, "client", self.client)
+    def __init__(self, monkeypatch, lookup, stubs):
+        self.stubs = stubs
+        self.control_stub = stubs.control
+        self.data_stub = stubs.data
+        monkeypatch.setattr(lookup, "clients", stubs.clients)
 
-    def client(self, service, retry_decorator=None, **params):
-        self.created.append((service, params.get("endpoint")))
-        raw = self.control if service == "mediastore" else self.data
-        return RetryingBotoClientWrapper(raw, retry_decorator or transient_retry())
-
-    def __enter__(self):
-        self.control_stub.activate()
-        self.data_stub.activate()
-        return self
-
-    def __exit__(self, *exc):
-        self.control_stub.deactivate()
-        self.data_stub.deactivate()
+    @property
+    def created(self):
+        return [(service, endpoint) for service, endpoint, _config in self.stubs.created]
 
     def container(self, status="ACTIVE"):
         self.control_stub.add_response(
@@ -141,8 +123,8 @@ def run(lookup, terms=(), **options):
     return lookup.run(list(terms), {}, **options)
 
 
-def test_bad_options_fail_before_any_client_exists(lookup, monkeypatch):
-    clients = Clients(monkeypatch, lookup)
+def test_bad_options_fail_before_any_client_exists(lookup, monkeypatch, stubs):
+    clients = Clients(monkeypatch, lookup, stubs)
     with pytest.raises(AnsibleLookupError, match="page_size: must be an integer from 1 to 1000"):
         run(lookup, ["hls"], container="origin", page_size=0)
     with pytest.raises(AnsibleLookupError, match="exactly one of them"):
@@ -150,13 +132,13 @@ def test_bad_options_fail_before_any_client_exists(lookup, monkeypatch):
     assert clients.created == []
 
 
-def test_follows_next_token_with_the_page_size_asked_for(lookup, monkeypatch):
-    with Clients(monkeypatch, lookup) as clients:
-        clients.container()
-        clients.page("hls", [obj("b.ts"), obj("a.ts")], page_size=2, next_token="t1")
-        clients.page("hls", [folder("live")], page_size=2, token="t1")
-        items = run(lookup, ["/hls/"], container="origin", page_size=2)
-        clients.data_stub.assert_no_pending_responses()
+def test_follows_next_token_with_the_page_size_asked_for(lookup, monkeypatch, stubs):
+    clients = Clients(monkeypatch, lookup, stubs)
+    clients.container()
+    clients.page("hls", [obj("b.ts"), obj("a.ts")], page_size=2, next_token="t1")
+    clients.page("hls", [folder("live")], page_size=2, token="t1")
+    items = run(lookup, ["/hls/"], container="origin", page_size=2)
+    clients.data_stub.assert_no_pending_responses()
     assert [(item["path"], item["name"], item["type"]) for item in items] == [
         ("hls/a.ts", "a.ts", "object"), ("hls/b.ts", "b.ts", "object"), ("hls/live", "live", "folder")]
     assert items[0] == {"path": "hls/a.ts", "name": "a.ts", "type": "object", "etag": "e" * 64, "content_length": 1,
@@ -164,58 +146,58 @@ def test_follows_next_token_with_the_page_size_asked_for(lookup, monkeypatch):
     assert clients.created == [("mediastore", None), ("mediastore-data", ENDPOINT)]
 
 
-def test_recursive_walk_and_item_type(lookup, monkeypatch):
-    with Clients(monkeypatch, lookup) as clients:
-        clients.page("", [folder("a"), obj("top.ts")])
-        clients.page("a", [folder("b")])
-        clients.page("a/b", [obj("deep.ts")])
-        items = run(lookup, endpoint=ENDPOINT, recursive=True, item_type="object")
-        clients.data_stub.assert_no_pending_responses()
+def test_recursive_walk_and_item_type(lookup, monkeypatch, stubs):
+    clients = Clients(monkeypatch, lookup, stubs)
+    clients.page("", [folder("a"), obj("top.ts")])
+    clients.page("a", [folder("b")])
+    clients.page("a/b", [obj("deep.ts")])
+    items = run(lookup, endpoint=ENDPOINT, recursive=True, item_type="object")
+    clients.data_stub.assert_no_pending_responses()
     assert [item["path"] for item in items] == ["a/b/deep.ts", "top.ts"]
     assert clients.created == [("mediastore-data", ENDPOINT)]  # no control plane with endpoint=
 
 
-def test_not_recursive_lists_one_level(lookup, monkeypatch):
-    with Clients(monkeypatch, lookup) as clients:
-        clients.page("", [folder("a"), obj("top.ts")])
-        items = run(lookup, endpoint=ENDPOINT, item_type="folder")
-        clients.data_stub.assert_no_pending_responses()
+def test_not_recursive_lists_one_level(lookup, monkeypatch, stubs):
+    clients = Clients(monkeypatch, lookup, stubs)
+    clients.page("", [folder("a"), obj("top.ts")])
+    items = run(lookup, endpoint=ENDPOINT, item_type="folder")
+    clients.data_stub.assert_no_pending_responses()
     assert items == [{"path": "a", "name": "a", "type": "folder"}]
 
 
-def test_max_items_limits_the_result(lookup, monkeypatch):
-    with Clients(monkeypatch, lookup) as clients:
-        clients.page("", [obj("c.ts"), obj("a.ts")], page_size=2, next_token="more")
-        clients.page("", [obj("b.ts")], page_size=2, token="more")
-        items = run(lookup, endpoint=ENDPOINT, page_size=2, max_items=2)
-        clients.data_stub.assert_no_pending_responses()
+def test_max_items_limits_the_result(lookup, monkeypatch, stubs):
+    clients = Clients(monkeypatch, lookup, stubs)
+    clients.page("", [obj("c.ts"), obj("a.ts")], page_size=2, next_token="more")
+    clients.page("", [obj("b.ts")], page_size=2, token="more")
+    items = run(lookup, endpoint=ENDPOINT, page_size=2, max_items=2)
+    clients.data_stub.assert_no_pending_responses()
     # the first two the service listed, sorted
     assert [item["path"] for item in items] == ["a.ts", "c.ts"]
 
 
-def test_overlapping_terms_list_each_path_once(lookup, monkeypatch):
-    with Clients(monkeypatch, lookup) as clients:
-        clients.page("a", [obj("x.ts")])
-        clients.page("a", [obj("x.ts")])
-        items = run(lookup, ["a", "/a"], endpoint=ENDPOINT)
+def test_overlapping_terms_list_each_path_once(lookup, monkeypatch, stubs):
+    clients = Clients(monkeypatch, lookup, stubs)
+    clients.page("a", [obj("x.ts")])
+    clients.page("a", [obj("x.ts")])
+    items = run(lookup, ["a", "/a"], endpoint=ENDPOINT)
     assert [item["path"] for item in items] == ["a/x.ts"]
 
 
-def test_missing_folder_is_empty(lookup, monkeypatch):
-    with Clients(monkeypatch, lookup) as clients:
-        clients.page("nothing/here", [])
-        assert run(lookup, ["nothing/here"], endpoint=ENDPOINT) == []
+def test_missing_folder_is_empty(lookup, monkeypatch, stubs):
+    clients = Clients(monkeypatch, lookup, stubs)
+    clients.page("nothing/here", [])
+    assert run(lookup, ["nothing/here"], endpoint=ENDPOINT) == []
 
 
-def test_missing_container_by_name(lookup, monkeypatch):
-    with Clients(monkeypatch, lookup) as clients:
-        clients.control_stub.add_client_error("describe_container", "ContainerNotFoundException", http_status_code=400)
-        with pytest.raises(AnsibleLookupError, match="Container 'origin' does not exist"):
-            run(lookup, container="origin")
+def test_missing_container_by_name(lookup, monkeypatch, stubs):
+    clients = Clients(monkeypatch, lookup, stubs)
+    clients.control_stub.add_client_error("describe_container", "ContainerNotFoundException", http_status_code=400)
+    with pytest.raises(AnsibleLookupError, match="Container 'origin' does not exist"):
+        run(lookup, container="origin")
 
 
-def test_missing_container_by_endpoint(lookup, monkeypatch):
-    with Clients(monkeypatch, lookup) as clients:
-        clients.data_stub.add_client_error("list_items", "ContainerNotFoundException", http_status_code=404)
-        with pytest.raises(AnsibleLookupError, match=r"The container at https://\S+ does not exist"):
-            run(lookup, endpoint=ENDPOINT)
+def test_missing_container_by_endpoint(lookup, monkeypatch, stubs):
+    clients = Clients(monkeypatch, lookup, stubs)
+    clients.data_stub.add_client_error("list_items", "ContainerNotFoundException", http_status_code=404)
+    with pytest.raises(AnsibleLookupError, match=r"The container at https://\S+ does not exist"):
+        run(lookup, endpoint=ENDPOINT)

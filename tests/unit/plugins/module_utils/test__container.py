@@ -8,71 +8,9 @@ import pytest
 
 from ansible_collections.elemental.mediastore.plugins.module_utils._container import (
     MANAGED_ASPECTS,
+    container_diff_view,
     container_view,
-    diff_view,
-    iso_time,
-    parse_policy_option,
-    parse_policy_text,
 )
-
-
-@pytest.mark.parametrize(
-    "value, expected",
-    [
-        (None, None),  # unset: leave the policy alone
-        ("", {}),  # empty: remove
-        ("   ", {}),
-        ("{}", {}),
-        ({}, {}),
-        ('{"rules": []}', {"rules": []}),
-        (' {"a": 1} ', {"a": 1}),
-        ({"a": 1}, {"a": 1}),
-    ],
-)
-def test_parse_policy_option(value, expected):
-    assert parse_policy_option(value, "lifecycle_policy") == (expected, [])
-
-
-@pytest.mark.parametrize(
-    "value, fragment",
-    [
-        ("{rules: []}", "lifecycle_policy: not valid JSON"),
-        ("[1, 2]", "lifecycle_policy: must be a JSON object (a dictionary), not list"),
-        ('"text"', "must be a JSON object (a dictionary), not str"),
-        ("7", "not int"),
-        ("null", "not NoneType"),
-    ],
-)
-def test_parse_policy_option_problems(value, fragment):
-    policy, problems = parse_policy_option(value, "lifecycle_policy")
-    assert policy is None
-    assert len(problems) == 1
-    assert fragment in problems[0]
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        (None, None),
-        ('{"Version": "2012-10-17"}', {"Version": "2012-10-17"}),
-        ("not json", "not json"),
-    ],
-)
-def test_parse_policy_text(text, expected):
-    assert parse_policy_text(text) == expected
-
-
-@pytest.mark.parametrize(
-    "value, expected",
-    [
-        (None, None),
-        (datetime.datetime(2026, 11, 21, 19, 30, 41, tzinfo=datetime.timezone.utc), "2026-11-21T19:30:41+00:00"),
-        (1563557265, "2019-07-19T17:27:45+00:00"),
-        (1563557265.5, "2019-07-19T17:27:45.500000+00:00"),
-    ],
-)
-def test_iso_time(value, expected):
-    assert iso_time(value) == expected
 
 
 def test_container_view():
@@ -104,9 +42,9 @@ def test_container_view_of_a_creating_container():
 def test_diff_view_keeps_only_managed_aspects():
     view = {aspect: aspect for aspect in MANAGED_ASPECTS}
     view.update(arn="arn", endpoint="url", status="ACTIVE", creation_time="now")
-    assert diff_view(view) == {aspect: aspect for aspect in MANAGED_ASPECTS}
+    assert container_diff_view(view) == {aspect: aspect for aspect in MANAGED_ASPECTS}
 
 
 @pytest.mark.parametrize("view", [{}, None])
 def test_diff_view_of_no_container(view):
-    assert diff_view(view) == {}
+    assert container_diff_view(view) == {}

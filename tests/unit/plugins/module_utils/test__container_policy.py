@@ -15,7 +15,6 @@ from ansible_collections.elemental.mediastore.plugins.module_utils._container_po
     default_policy,
     document_problems,
     is_default_policy,
-    parse_policy,
     policies_differ,
     policy_json,
     requires_secure_transport,
@@ -65,43 +64,6 @@ def two_statements():
 
 
 # ---------------------------------------------------------------------------------------------- parsing
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ('{"Version": "2012-10-17", "Statement": []}', {"Version": "2012-10-17", "Statement": []}),
-        ('  {"a": 1}\n', {"a": 1}),
-        ({"already": "parsed"}, {"already": "parsed"}),
-    ],
-)
-def test_parse_policy_reads_json_objects(text, expected):
-    assert parse_policy(text) == (expected, [])
-
-
-@pytest.mark.parametrize(
-    "text, fragment",
-    [
-        ("{not json", "not valid JSON"),
-        ('{"a": 1,}', "not valid JSON"),
-        ("[1, 2]", "JSON object"),
-        ('"a string"', "JSON object"),
-        ("42", "JSON object"),
-        ("", "is required"),
-        ("   ", "is required"),
-        (None, "is required"),
-    ],
-)
-def test_parse_policy_rejects_what_is_not_a_json_object(text, fragment):
-    document, problems = parse_policy(text)
-    assert document is None
-    assert len(problems) == 1
-    assert problems[0].startswith("policy: ")
-    assert fragment in problems[0]
-
-
-def test_parse_policy_names_the_given_option():
-    assert parse_policy("{", option="container_policy")[1][0].startswith("container_policy: ")
 
 
 def test_policy_json_is_compact_and_keeps_key_order():

@@ -327,19 +327,14 @@ def test_desired_object_view_keeps_the_current_cache_control_when_unset():
 def test_diff_view_never_holds_content_or_generated_values():
     view = _objects.object_view("a", {"ETag": "e", "ContentLength": 1, "ContentType": "t/t", "LastModified": WHEN},
                                 sha256="ff")
-    assert _objects.diff_view(view) == {"path": "a", "content_length": 1, "content_type": "t/t", "sha256": "ff"}
-    assert _objects.diff_view(None) == {}
+    assert _objects.object_diff_view(view) == {"path": "a", "content_length": 1, "content_type": "t/t", "sha256": "ff"}
+    assert _objects.object_diff_view(None) == {}
 
 
 def test_local_file_view():
     assert _objects.local_file_view("/tmp/x", None) == {}
     assert _objects.local_file_view("/tmp/x", 0) == {"dest": "/tmp/x", "content_length": 0}
     assert _objects.local_file_view("/tmp/x", 2, "aa") == {"dest": "/tmp/x", "content_length": 2, "sha256": "aa"}
-
-
-@pytest.mark.parametrize(("value", "expected"), [(None, None), ("2025", "2025"), (WHEN, "2025-06-01T12:00:00+00:00")])
-def test_iso8601(value, expected):
-    assert _objects.iso8601(value) == expected
 
 
 def test_item_views():

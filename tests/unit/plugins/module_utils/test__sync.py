@@ -273,19 +273,6 @@ def test_remote_objects_ignores_paths_outside_the_prefix():
     assert _sync.remote_objects(items, "vod/m1") == {}
 
 
-@pytest.mark.parametrize(
-    "value, seconds",
-    [
-        (None, None),
-        (12, 12.0),
-        (datetime.datetime(1970, 1, 1, 0, 0, 10, tzinfo=datetime.UTC), 10.0),
-        (datetime.datetime(1970, 1, 1, 0, 0, 10), 10.0),  # naive means UTC
-    ],
-)
-def test_epoch_seconds(value, seconds):
-    assert _sync.epoch_seconds(value) == seconds
-
-
 # ------------------------------------------------------------------------------------------------------ plan
 
 

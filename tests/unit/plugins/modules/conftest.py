@@ -1,86 +1,35 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the elemental.mediastore collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Fixtures the module tests share: clients answered by botocore's Stubber.
+"""Fixtures the module tests share: every module's clients come from the stubs (see ../conftest.py)."""
 
-A Stubber answers only the calls queued for it, in order; any other call fails the test, and an answer
-still queued when the test ends fails it too.  So a test that queues no write proves that none was made.
-"""
-
-import boto3
 import pytest
-from botocore.stub import Stubber
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
-from ansible_collections.elemental.mediastore.plugins.module_utils._service import MediaStoreModule, transient_retry
-
-DATA_ENDPOINT = "https://abcdefghijklmn.data.mediastore.us-east-1.amazonaws.com"
-
-
-def no_retry(function):
-    return function
+from ansible_collections.elemental.mediastore.plugins.module_utils._service import MediaStoreModule
 
 
 @pytest.fixture
-def stubbed():
-    """``stubbed(service, **client_options)`` gives ``(client, stubber)``; the client retries nothing."""
-    stubbers = []
-
-    def make(service, **options):
-        client = boto3.client(
-            service, region_name="us-east-1", aws_access_key_id="AKID", aws_secret_access_key="secret", **options
-        )
-        stubber = Stubber(client)
-        stubber.activate()
-        stubbers.append(stubber)
-        return RetryingBotoClientWrapper(client, no_retry), stubber
-
-    yield make
-    for stubber in stubbers:
-        stubber.deactivate()
-    for stubber in stubbers:
-        stubber.assert_no_pending_responses()
+def module_control(stubs, monkeypatch):
+    """The stubbed clients as every module's ``clients()``; gives the control plane's Stubber."""
+    monkeypatch.setattr(MediaStoreModule, "clients", lambda self: stubs.clients())
+    return stubs.control
 
 
 @pytest.fixture
-def control(stubbed):
-    """A stubbed control-plane client and its Stubber."""
-    return stubbed("mediastore")
+def module_data(stubs, monkeypatch):
+    """The stubbed clients as every module's ``clients()``; gives the data plane's Stubber.
 
-
-@pytest.fixture
-def module_control(control, monkeypatch):
-    """The stubbed control-plane client as every module's ``control_client()``; gives its Stubber."""
-    client, stubber = control
-    monkeypatch.setattr(MediaStoreModule, "control_client", lambda self: client)
-    return stubber
-
-
-@pytest.fixture
-def module_data(stubbed, monkeypatch):
-    """A stubbed data-plane client for DATA_ENDPOINT as every module's data client; gives its Stubber.
-
-    The client retries as the modules' own does.  ``stubber.created`` holds the options of every client
-    asked for, so ``[]`` proves that no client was created.
+    Data-plane calls retry as the modules' own do.  ``stubs.created`` lists every client asked for.
     """
-    _client, stubber = stubbed("mediastore-data", endpoint_url=DATA_ENDPOINT)
-    stubber.created = []
-
-    def make_client(module, service, retry_decorator=None, **options):
-        assert service == "mediastore-data", "only the data plane is stubbed"
-        assert options["endpoint"] == DATA_ENDPOINT
-        stubber.created.append(options)
-        return RetryingBotoClientWrapper(stubber.client, retry_decorator or transient_retry())
-
-    monkeypatch.setattr(MediaStoreModule, "client", make_client)
-    return stubber
+    monkeypatch.setattr(MediaStoreModule, "clients", lambda self: stubs.clients())
+    return stubs.data
 
 
 @pytest.fixture
 def no_client(monkeypatch):
-    """Fails the test if a module creates a control-plane client (bad input must fail before that)."""
+    """Fails the test if a module asks for its clients (bad input must fail before that)."""
 
     def refuse(self):
-        raise AssertionError("a client was created although the input is invalid")
+        raise AssertionError("clients were created although the input is invalid")
 
-    monkeypatch.setattr(MediaStoreModule, "control_client", refuse)
+    monkeypatch.setattr(MediaStoreModule, "clients", refuse)

@@ -12,13 +12,13 @@ import json
 
 import pytest
 
-from ansible_collections.elemental.mediastore.plugins.module_utils._service import MediaStoreError
+from ansible_collections.elemental.mediastore.plugins.module_utils._service import MediaStoreServiceError
 from ansible_collections.elemental.mediastore.plugins.modules import mediastore_container
 from ansible_collections.elemental.mediastore.plugins.modules.mediastore_container import Container, desired_state
 
 NAME = "live_origin"
 ARN = f"arn:aws:mediastore:us-east-1:111122223333:container/{NAME}"
-ENDPOINT = "http://127.0.0.1:4599/data/abcdefghijklmn"
+ENDPOINT = "https://abcdefghijklmn.data.mediastore.us-east-1.amazonaws.com"  # conftest.DATA_ENDPOINT
 CREATED = datetime.datetime(2026, 11, 21, 19, 30, tzinfo=datetime.timezone.utc)
 ACTIVE = {
     "Name": NAME,
@@ -57,21 +57,11 @@ def params(**overrides):
 
 
 class FakeModule:
-    """What Container uses of MediaStoreModule: params, check_mode and the data-plane client."""
+    """What Container uses of MediaStoreModule: params and check_mode."""
 
-    def __init__(self, check_mode=False, data=None, **overrides):
+    def __init__(self, check_mode=False, **overrides):
         self.params = params(**overrides)
         self.check_mode = check_mode
-        self.data = data
-
-    def data_client(self, endpoint):
-        assert endpoint == ENDPOINT
-        return self.data
-
-
-@pytest.fixture
-def data(stubbed):
-    return stubbed("mediastore-data", endpoint_url=ENDPOINT)
 
 
 def container_desired(module):
@@ -104,7 +94,7 @@ def queue_reads(stubber, container=None, tags=(), lifecycle=None, metric=None):
 
 
 def test_check_mode_on_a_missing_container_creates_nothing_and_reports_the_would_be_state(control):
-    client, stubber = control
+    clients, stubber = control
     queue_missing(stubber)  # the only response queued: any write would fail the test
     module = FakeModule(
         check_mode=True,
@@ -113,7 +103,7 @@ def test_check_mode_on_a_missing_container_creates_nothing_and_reports_the_would
         lifecycle_policy=json.dumps(LIFECYCLE),
         metric_policy=json.dumps({"container_level_metrics": "ENABLED"}),
     )
-    result = Container(module, client).present(container_desired(module))
+    result = Container(module, clients).present(container_desired(module))
     assert result["changed"] is True
     assert result["diff"]["before"] == {}
     assert result["diff"]["after"] == {
@@ -128,7 +118,7 @@ def test_check_mode_on_a_missing_container_creates_nothing_and_reports_the_would
 
 
 def test_check_mode_reports_drift_with_reads_only(control):
-    client, stubber = control
+    clients, stubber = control
     queue_reads(
         stubber,
         tags=[{"Key": "team", "Value": "video"}, {"Key": "stale", "Value": "x"}],
@@ -142,7 +132,7 @@ def test_check_mode_reports_drift_with_reads_only(control):
         lifecycle_policy="",
         metric_policy=json.dumps({"container_level_metrics": "DISABLED"}),
     )
-    result = Container(module, client).present(container_desired(module))
+    result = Container(module, clients).present(container_desired(module))
     assert result["changed"] is True
     assert result["diff"]["before"] == {
         "name": NAME,
@@ -169,12 +159,12 @@ def test_check_mode_reports_drift_with_reads_only(control):
 
 
 def test_check_mode_absent_reads_emptiness_but_deletes_nothing(control, data):
-    client, stubber = control
-    data_client, data_stubber = data
+    clients, stubber = control
+    _data_plane, data_stubber = data
     queue_reads(stubber)
     data_stubber.add_response("list_items", {"Items": []}, {"MaxResults": 1})
-    module = FakeModule(check_mode=True, data=data_client, state="absent")
-    result = Container(module, client).absent(force=False)
+    module = FakeModule(check_mode=True, state="absent")
+    result = Container(module, clients).absent(force=False)
     assert result["changed"] is True
     assert result["diff"]["after"] == {}
     assert result["diff"]["before"]["name"] == NAME
@@ -185,7 +175,7 @@ def test_check_mode_absent_reads_emptiness_but_deletes_nothing(control, data):
 
 
 def test_matching_state_makes_no_write(control):
-    client, stubber = control
+    clients, stubber = control
     queue_reads(
         stubber,
         container=dict(ACTIVE, AccessLoggingEnabled=True),
@@ -208,53 +198,53 @@ def test_matching_state_makes_no_write(control):
             }
         ),
     )
-    result = Container(module, client).present(container_desired(module))
+    result = Container(module, clients).present(container_desired(module))
     assert result["changed"] is False
     assert result["diff"]["before"] == result["diff"]["after"]
 
 
 def test_unset_options_leave_everything_alone(control):
-    client, stubber = control
+    clients, stubber = control
     queue_reads(stubber, tags=[{"Key": "team", "Value": "video"}], lifecycle=json.dumps(LIFECYCLE))
     module = FakeModule()
-    result = Container(module, client).present(container_desired(module))
+    result = Container(module, clients).present(container_desired(module))
     assert result["changed"] is False
     assert result["container"]["tags"] == {"team": "video"}
     assert result["container"]["lifecycle_policy"] == LIFECYCLE
 
 
 def test_removing_an_absent_policy_is_not_a_change(control):
-    client, stubber = control
+    clients, stubber = control
     queue_reads(stubber)
     module = FakeModule(lifecycle_policy="{}", metric_policy="")
-    assert Container(module, client).present(container_desired(module))["changed"] is False
+    assert Container(module, clients).present(container_desired(module))["changed"] is False
 
 
 # ---------------------------------------------------------------------------------------------- applying
 
 
 def test_tags_are_untagged_then_merged(control):
-    client, stubber = control
+    clients, stubber = control
     queue_reads(stubber, tags=[{"Key": "team", "Value": "video"}, {"Key": "stale", "Value": "x"}])
     stubber.add_response("untag_resource", {}, {"Resource": ARN, "TagKeys": ["stale"]})
     stubber.add_response("tag_resource", {}, {"Resource": ARN, "Tags": [{"Key": "team", "Value": "audio"}]})
     module = FakeModule(tags={"team": "audio"})
-    result = Container(module, client).present(container_desired(module))
+    result = Container(module, clients).present(container_desired(module))
     assert result["changed"] is True
     assert result["container"]["tags"] == {"team": "audio"}
 
 
 def test_purge_tags_false_only_adds(control):
-    client, stubber = control
+    clients, stubber = control
     queue_reads(stubber, tags=[{"Key": "stale", "Value": "x"}])
     stubber.add_response("tag_resource", {}, {"Resource": ARN, "Tags": [{"Key": "n", "Value": "1"}]})
     module = FakeModule(tags={"n": 1}, purge_tags=False)
-    result = Container(module, client).present(container_desired(module))
+    result = Container(module, clients).present(container_desired(module))
     assert result["container"]["tags"] == {"stale": "x", "n": "1"}
 
 
 def test_policies_and_logging_are_applied_with_minimal_calls(control):
-    client, stubber = control
+    clients, stubber = control
     queue_reads(stubber, lifecycle=json.dumps(LIFECYCLE), metric={"ContainerLevelMetrics": "ENABLED"})
     stubber.add_response("start_access_logging", {}, {"ContainerName": NAME})
     stubber.add_response("delete_lifecycle_policy", {}, {"ContainerName": NAME})
@@ -271,14 +261,14 @@ def test_policies_and_logging_are_applied_with_minimal_calls(control):
         lifecycle_policy="",
         metric_policy=json.dumps({"ContainerLevelMetrics": "ENABLED", "MetricPolicyRules": METRIC_RULES}),
     )
-    result = Container(module, client).present(container_desired(module))
+    result = Container(module, clients).present(container_desired(module))
     assert result["changed"] is True
     assert result["container"]["access_logging_enabled"] is True
     assert result["container"]["lifecycle_policy"] is None
 
 
 def test_lifecycle_policy_is_sent_as_compact_json(control):
-    client, stubber = control
+    clients, stubber = control
     queue_reads(stubber)
     stubber.add_response(
         "put_lifecycle_policy",
@@ -286,11 +276,11 @@ def test_lifecycle_policy_is_sent_as_compact_json(control):
         {"ContainerName": NAME, "LifecyclePolicy": json.dumps(LIFECYCLE, separators=(",", ":"), sort_keys=True)},
     )
     module = FakeModule(lifecycle_policy=json.dumps(LIFECYCLE, indent=2))
-    assert Container(module, client).present(container_desired(module))["changed"] is True
+    assert Container(module, clients).present(container_desired(module))["changed"] is True
 
 
 def test_create_without_wait_passes_tags_and_does_not_poll(control):
-    client, stubber = control
+    clients, stubber = control
     queue_missing(stubber)
     creating = {"Name": NAME, "ARN": ARN, "Status": "CREATING", "CreationTime": CREATED, "AccessLoggingEnabled": False}
     stubber.add_response(
@@ -299,7 +289,7 @@ def test_create_without_wait_passes_tags_and_does_not_poll(control):
         {"ContainerName": NAME, "Tags": [{"Key": "team", "Value": "video"}]},
     )
     module = FakeModule(tags={"team": "video"}, wait=False)
-    result = Container(module, client).present(container_desired(module))
+    result = Container(module, clients).present(container_desired(module))
     assert result["changed"] is True
     assert result["container"]["status"] == "CREATING"
     assert result["container"]["endpoint"] is None
@@ -311,40 +301,40 @@ def test_create_without_wait_passes_tags_and_does_not_poll(control):
 
 
 def test_absent_on_a_missing_container_is_unchanged_without_writes(control):
-    client, stubber = control
+    clients, stubber = control
     queue_missing(stubber)
-    result = Container(FakeModule(state="absent"), client).absent(force=False)
+    result = Container(FakeModule(state="absent"), clients).absent(force=False)
     assert result == {"changed": False, "container": {}, "diff": {"before": {}, "after": {}}}
 
 
 def test_absent_on_a_container_with_objects_fails_naming_force(control, data):
-    client, stubber = control
-    data_client, data_stubber = data
+    clients, stubber = control
+    _data_plane, data_stubber = data
     queue_reads(stubber)
     data_stubber.add_response("list_items", {"Items": [{"Name": "live", "Type": "FOLDER"}]}, {"MaxResults": 1})
-    with pytest.raises(MediaStoreError, match="force: true"):
-        Container(FakeModule(state="absent", data=data_client), client).absent(force=False)
+    with pytest.raises(MediaStoreServiceError, match="force: true"):
+        Container(FakeModule(state="absent"), clients).absent(force=False)
 
 
 def test_delete_refused_as_in_use_names_force(control, data):
-    client, stubber = control
-    data_client, data_stubber = data
+    clients, stubber = control
+    _data_plane, data_stubber = data
     queue_reads(stubber)
     data_stubber.add_response("list_items", {"Items": []}, {"MaxResults": 1})
     stubber.add_client_error("delete_container", "ContainerInUseException", expected_params={"ContainerName": NAME})
-    with pytest.raises(MediaStoreError, match="not empty.*force: true"):
-        Container(FakeModule(state="absent", data=data_client, wait=False), client).absent(force=False)
+    with pytest.raises(MediaStoreServiceError, match="not empty.*force: true"):
+        Container(FakeModule(state="absent", wait=False), clients).absent(force=False)
 
 
 def test_force_deletes_every_object_then_the_container(control, data):
-    client, stubber = control
-    data_client, data_stubber = data
+    clients, stubber = control
+    _data_plane, data_stubber = data
     queue_reads(stubber)
     data_stubber.add_response("list_items", {"Items": [{"Name": "a.ts", "Type": "OBJECT"}]}, {"MaxResults": 1000})
     data_stubber.add_response("delete_object", {}, {"Path": "a.ts"})
     data_stubber.add_response("list_items", {"Items": []}, {"MaxResults": 1000})
     stubber.add_response("delete_container", {}, {"ContainerName": NAME})
-    result = Container(FakeModule(state="absent", data=data_client, wait=False), client).absent(force=True)
+    result = Container(FakeModule(state="absent", wait=False), clients).absent(force=True)
     assert result["changed"] is True
     assert result["deleted_objects"] == 1
 
@@ -383,7 +373,7 @@ def test_main_fails_on_bad_input_before_creating_a_client(monkeypatch):
         def fail_json(self, msg):
             raise Stop(msg)
 
-        def control_client(self):
+        def clients(self):
             raise AssertionError("a client was created")
 
     monkeypatch.setattr(mediastore_container, "MediaStoreModule", Module)

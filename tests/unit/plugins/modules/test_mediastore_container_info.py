@@ -29,22 +29,24 @@ def container(name=NAME, status="ACTIVE"):
 
 
 def test_missing_container_is_an_empty_list(control):
-    client, stubber = control
+    clients, stubber = control
     stubber.add_client_error("describe_container", "ContainerNotFoundException")
-    assert describe_one(client, NAME) == []
+    assert describe_one(clients, NAME) == []
 
 
 def test_one_container_in_full(control):
-    client, stubber = control
+    clients, stubber = control
     policy = {"Version": "2012-10-17", "Statement": [{"Sid": "A", "Effect": "Allow"}]}
     lifecycle = {"rules": [{"definition": {"path": [{"wildcard": "*"}]}, "action": "EXPIRE"}]}
     stubber.add_response("describe_container", {"Container": container()}, {"ContainerName": NAME})
     stubber.add_response("list_tags_for_resource", {"Tags": [{"Key": "team", "Value": "video"}]}, {"Resource": ARN})
+    stubber.add_response("get_container_policy", {"Policy": json.dumps(policy)}, {"ContainerName": NAME})
     stubber.add_response(
         "get_cors_policy",
         {"CorsPolicy": [{"AllowedOrigins": ["*"], "AllowedHeaders": ["*"], "MaxAgeSeconds": 3000}]},
         {"ContainerName": NAME},
     )
+    stubber.add_response("get_lifecycle_policy", {"LifecyclePolicy": json.dumps(lifecycle)}, {"ContainerName": NAME})
     stubber.add_response(
         "get_metric_policy",
         {
@@ -55,9 +57,7 @@ def test_one_container_in_full(control):
         },
         {"ContainerName": NAME},
     )
-    stubber.add_response("get_container_policy", {"Policy": json.dumps(policy)}, {"ContainerName": NAME})
-    stubber.add_response("get_lifecycle_policy", {"LifecyclePolicy": json.dumps(lifecycle)}, {"ContainerName": NAME})
-    [described] = describe_one(client, NAME)
+    [described] = describe_one(clients, NAME)
     assert described == {
         "arn": ARN,
         "name": NAME,
@@ -67,7 +67,16 @@ def test_one_container_in_full(control):
         "access_logging_enabled": False,
         "tags": {"team": "video"},
         "policy": policy,
-        "cors_policy": [{"allowed_origins": ["*"], "allowed_headers": ["*"], "max_age_seconds": 3000}],
+        # The same view of the rules as mediastore_cors returns: every key, unset ones empty or null.
+        "cors_policy": [
+            {
+                "allowed_origins": ["*"],
+                "allowed_methods": [],
+                "allowed_headers": ["*"],
+                "expose_headers": [],
+                "max_age_seconds": 3000,
+            }
+        ],
         "lifecycle_policy": lifecycle,
         "metric_policy": {
             "container_level_metrics": "ENABLED",
@@ -77,23 +86,23 @@ def test_one_container_in_full(control):
 
 
 def test_absent_policies_are_none(control):
-    client, stubber = control
+    clients, stubber = control
     stubber.add_response("describe_container", {"Container": container()}, {"ContainerName": NAME})
     stubber.add_response("list_tags_for_resource", {}, {"Resource": ARN})
-    stubber.add_client_error("get_cors_policy", "CorsPolicyNotFoundException")
-    stubber.add_client_error("get_metric_policy", "PolicyNotFoundException")
     stubber.add_client_error("get_container_policy", "PolicyNotFoundException")
+    stubber.add_client_error("get_cors_policy", "CorsPolicyNotFoundException")
     stubber.add_client_error("get_lifecycle_policy", "PolicyNotFoundException")
-    [described] = describe_one(client, NAME)
+    stubber.add_client_error("get_metric_policy", "PolicyNotFoundException")
+    [described] = describe_one(clients, NAME)
     assert described["tags"] == {}
     assert [described[key] for key in ("policy", "cors_policy", "lifecycle_policy", "metric_policy")] == [None] * 4
 
 
 @pytest.mark.parametrize("status", ["CREATING", "DELETING"])
 def test_a_container_that_is_not_active_is_described_without_policy_calls(control, status):
-    client, stubber = control
+    clients, stubber = control
     stubber.add_response("describe_container", {"Container": container(status=status)}, {"ContainerName": NAME})
-    [described] = describe_one(client, NAME)
+    [described] = describe_one(clients, NAME)
     assert described["status"] == status
     assert described["endpoint"] is None
     assert described["tags"] is None
@@ -101,17 +110,17 @@ def test_a_container_that_is_not_active_is_described_without_policy_calls(contro
 
 
 def test_list_follows_next_token_to_the_end(control):
-    client, stubber = control
+    clients, stubber = control
     first = [container(f"c{index:03d}") for index in range(100)]
     second = [container("last")]
     stubber.add_response("list_containers", {"Containers": first, "NextToken": "page2"}, {"MaxResults": 100})
     stubber.add_response("list_containers", {"Containers": second}, {"MaxResults": 100, "NextToken": "page2"})
-    listed = list_all(client)
+    listed = list_all(clients)
     assert [item["name"] for item in listed] == [f"c{index:03d}" for index in range(100)] + ["last"]
     assert set(listed[0]) == {"arn", "name", "endpoint", "status", "creation_time", "access_logging_enabled"}
 
 
 def test_list_of_no_containers(control):
-    client, stubber = control
+    clients, stubber = control
     stubber.add_response("list_containers", {"Containers": []}, {"MaxResults": 100})
-    assert list_all(client) == []
+    assert list_all(clients) == []

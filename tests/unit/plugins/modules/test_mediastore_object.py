@@ -160,11 +160,10 @@ def test_streaming_upload_sends_the_header(module_data, capsys):
         ({"container": "bad name", "endpoint": None, "content": "x"}, "container: 'bad name' is not a valid"),
     ],
 )
-def test_bad_input_fails_before_any_client(module_data, capsys, args, message):
+def test_bad_input_fails_before_any_client(no_client, capsys, args, message):
     result = run_module(capsys, **args)
     assert result["failed"] is True
     assert message in result["msg"]
-    assert module_data.created == []
 
 
 def test_check_mode_delete_makes_no_call(module_data, capsys):

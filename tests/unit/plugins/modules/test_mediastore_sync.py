@@ -310,10 +310,10 @@ def test_force_uploads_unchanged_files_with_type_rules_and_storage_options(data_
     ]
 
 
-def test_the_client_gets_a_connection_per_thread(data_plane, tmp_path):
+def test_the_client_gets_a_connection_per_thread(data_plane, stubs, tmp_path):
     expect_listing(data_plane, "live/ch1", [])
     run(tmp_path, max_concurrency=32)
-    assert data_plane.created[0]["config"] == {"max_pool_connections": 32}
+    assert stubs.created == [("mediastore-data", ENDPOINT, {"max_pool_connections": 32})]
 
 
 @pytest.mark.parametrize(
@@ -326,22 +326,22 @@ def test_the_client_gets_a_connection_per_thread(data_plane, tmp_path):
         (dict(content_type_rules=[{"pattern": "*.ts", "content_type": "video/mp2t; x=1"}]), "not a valid content type"),
     ],
 )
-def test_bad_options_fail_before_any_request(data_plane, tmp_path, params, words):
+def test_bad_options_fail_before_any_request(data_plane, stubs, tmp_path, params, words):
     result = run(tmp_path, **params)
     assert result.failed
     assert words in result.result["msg"]
-    assert data_plane.created == []
+    assert stubs.created == []
 
 
-def test_src_must_be_a_directory(data_plane, tmp_path):
+def test_src_must_be_a_directory(data_plane, stubs, tmp_path):
     write(tmp_path, "a.ts", b"a")
     result = run(tmp_path / "a.ts")
     assert result.failed
     assert "is not a directory" in result.result["msg"]
-    assert data_plane.created == []
+    assert stubs.created == []
 
 
-def test_an_oversized_or_badly_named_file_fails_the_plan_before_any_request(data_plane, tmp_path):
+def test_an_oversized_or_badly_named_file_fails_the_plan_before_any_request(data_plane, stubs, tmp_path):
     write(tmp_path, "ok.ts", b"a")
     write(tmp_path, "bad name.ts", b"a")
     with open(tmp_path / "big.ts", "wb") as handle:
@@ -350,7 +350,7 @@ def test_an_oversized_or_badly_named_file_fails_the_plan_before_any_request(data
     assert result.failed
     assert "src file 'bad name.ts':" in result.result["msg"]
     assert "src file 'big.ts': the object is 10485761 bytes" in result.result["msg"]
-    assert data_plane.created == []
+    assert stubs.created == []
 
 
 def test_container_and_endpoint_are_mutually_exclusive(data_plane, tmp_path):

@@ -7,7 +7,7 @@ that disappeared from the working tree disappear from the copy, and unchanged fi
 so ansible-test's own caches stay valid.  The collection's dependencies are linked in beside it from
 the ``ansible`` package's bundled collections.
 
-Usage: collection-tree.py REPO_ROOT DEST_COLLECTIONS_DIR
+Usage: collection_tree.py REPO_ROOT DEST_COLLECTIONS_DIR
 """
 
 import os
@@ -93,7 +93,7 @@ def link_dependencies(collections_dir: Path) -> None:
         source = bundled / namespace / name
         link = collections_dir / "ansible_collections" / namespace / name
         if not source.is_dir():
-            sys.exit(f"collection-tree: {namespace}.{name} is not installed at {source}; run `make setup`")
+            sys.exit(f"collection_tree: {namespace}.{name} is not installed at {source}; run `make setup`")
         link.parent.mkdir(parents=True, exist_ok=True)
         if link.is_symlink() and os.readlink(link) == str(source):
             continue
@@ -102,12 +102,18 @@ def link_dependencies(collections_dir: Path) -> None:
         link.symlink_to(source)
 
 
+def build_tree(root: Path, collections_dir: Path) -> Path:
+    """Mirror ``root`` into ``collections_dir`` with its dependencies beside it; returns the collection's copy."""
+    tree = collections_dir.absolute() / "ansible_collections" / NAMESPACE / NAME
+    mirror(root.resolve(), tree)
+    link_dependencies(collections_dir.absolute())
+    return tree
+
+
 def main() -> None:
     if len(sys.argv) != 3:
         sys.exit(__doc__)
-    root, collections_dir = Path(sys.argv[1]).resolve(), Path(sys.argv[2]).absolute()
-    mirror(root, collections_dir / "ansible_collections" / NAMESPACE / NAME)
-    link_dependencies(collections_dir)
+    build_tree(Path(sys.argv[1]), Path(sys.argv[2]))
 
 
 if __name__ == "__main__":
