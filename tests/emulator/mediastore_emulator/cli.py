@@ -1,33 +1,16 @@
-"""Command line: build the service, serve it with werkzeug's threaded server, stop cleanly on SIGTERM/SIGINT."""
+"""Command line: build the service, serve it (server.py), stop cleanly on SIGTERM/SIGINT."""
 
 import argparse
 import signal
 import sys
 import threading
 
-from werkzeug.serving import WSGIRequestHandler, make_server
-
 from mediastore_emulator.auth import Authenticator
+from mediastore_emulator.hooks import HookAccess
 from mediastore_emulator.model import MediaStore
 from mediastore_emulator.protocol import EmulatorApp
+from mediastore_emulator.server import make_server
 from mediastore_emulator.store import open_store
-
-
-class QuietRequestHandler(WSGIRequestHandler):
-    """No access log (it would be noise in test output); errors still reach stderr, never with headers."""
-
-    def log_request(self, code="-", size="-"):
-        pass
-
-    def log(self, type, message, *args):
-        # Malformed-request messages quote the request line, which can be a chunk of object data: keep it short.
-        text = message % args if args else message
-        super().log(type, "%s", text[:200])
-
-    def connection_dropped(self, error, environ=None):
-        # After a dropped connection (an injected fault) the rest of the buffered body must not be read as
-        # another request.
-        self.close_connection = True
 
 
 def build_parser():
@@ -45,6 +28,14 @@ def build_parser():
     parser.add_argument("--account-id", default="111122223333", help="account id used in ARNs")
     parser.add_argument("--region", default="us-east-1", help="region used in ARNs")
     parser.add_argument("--public-url", help="base URL put in container endpoints (default: the listening URL)")
+    parser.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME[:PORT]",
+        help="another Host the test hooks answer to (repeatable; default: the listening address and localhost)",
+    )
+    parser.add_argument("--no-hooks", action="store_true", help="turn the /_emulator/ test hooks off")
     return parser
 
 
@@ -57,7 +48,9 @@ def build_app(args):
         create_delay=args.create_delay,
         delete_delay=args.delete_delay,
     )
-    app = EmulatorApp(service, Authenticator(args.access_key, args.secret_key), args.create_delay, args.delete_delay)
+    hook_access = None if args.no_hooks else HookAccess(args.host, args.allowed_host, args.public_url)
+    authenticator = Authenticator(args.access_key, args.secret_key)
+    app = EmulatorApp(service, authenticator, args.create_delay, args.delete_delay, hook_access)
     return app, service
 
 
@@ -67,23 +60,22 @@ def main(argv=None):
         if getattr(args, name) < 0:
             build_parser().error(f"--{name.replace('_', '-')} must be >= 0")
     app, service = build_app(args)
-    server = make_server(args.host, args.port, app, threaded=True, request_handler=QuietRequestHandler)
-    server.daemon_threads = True
-    port = server.server_address[1]
+    server = make_server(args.host, args.port, app)
+    port = server.bind_addr[1]
     host = f"[{args.host}]" if ":" in args.host else args.host
     base_url = f"http://{host}:{port}"
     service.endpoint_base = args.public_url or base_url
 
     def stop(signum, frame):
-        threading.Thread(target=server.shutdown, daemon=True).start()
+        threading.Thread(target=server.stop, daemon=True).start()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     print(f"mediastore-emulator listening on {base_url}", flush=True)
     try:
-        server.serve_forever()
+        server.serve()
     finally:
-        server.server_close()
+        server.stop()
     return 0
 
 

@@ -49,7 +49,7 @@ def _ip_in(values, source_ip):
 
 
 def _conditions_hold(condition, context):
-    """True when every condition holds; None when an operator or key is unsupported (statement ignored)."""
+    """True when every condition holds, False when one does not, None when one cannot be evaluated here."""
     if not condition:
         return True
     if not isinstance(condition, dict):
@@ -73,31 +73,47 @@ def _conditions_hold(condition, context):
 
 
 def statement_applies(statement, action, resource, context):
-    if not isinstance(statement, dict) or not _principal_is_anyone(statement.get("Principal")):
+    """True, False, or None when the statement matches the request but cannot be fully evaluated here.
+
+    None comes from a condition operator or key this endpoint does not evaluate, or from ``NotAction``,
+    ``NotResource`` or ``NotPrincipal``; the caller fails closed on it.
+    """
+    if not isinstance(statement, dict):
+        return False
+    if "Principal" in statement and not _principal_is_anyone(statement["Principal"]):
+        return False
+    if "Action" in statement and not any(
+        isinstance(a, str) and action_matches(a, action) for a in _as_list(statement["Action"])
+    ):
+        return False
+    if "Resource" in statement and not any(
+        isinstance(r, str) and _glob_match(r, resource) for r in _as_list(statement["Resource"])
+    ):
         return False
     if any(k in statement for k in ("NotAction", "NotResource", "NotPrincipal")):
+        return None
+    if not all(k in statement for k in ("Principal", "Action", "Resource")):
         return False
-    if not any(isinstance(a, str) and action_matches(a, action) for a in _as_list(statement.get("Action", []))):
-        return False
-    if not any(isinstance(r, str) and _glob_match(r, resource) for r in _as_list(statement.get("Resource", []))):
-        return False
-    return _conditions_hold(statement.get("Condition"), context) is True
+    return _conditions_hold(statement.get("Condition"), context)
 
 
 def anonymous_allowed(policy_document, action, resource, context):
     """Decide an unsigned request: an explicit Deny wins, then any Allow; nothing matching means refused.
 
-    ``context`` holds ``secure_transport`` (bool) and ``source_ip`` (str).
+    Fails closed: a Deny that may apply (its condition cannot be evaluated) denies, and an Allow that
+    cannot be evaluated does not allow.  ``context`` holds ``secure_transport`` (bool) and ``source_ip`` (str).
     """
     if not isinstance(policy_document, dict):
         return False
     allowed = False
     for statement in _as_list(policy_document.get("Statement", [])):
-        if statement_applies(statement, action, resource, context):
-            if statement.get("Effect") == "Deny":
-                return False
-            if statement.get("Effect") == "Allow":
-                allowed = True
+        applies = statement_applies(statement, action, resource, context)
+        if applies is False:
+            continue
+        if statement.get("Effect") == "Deny":
+            return False
+        if statement.get("Effect") == "Allow" and applies:
+            allowed = True
     return allowed
 
 

@@ -1,12 +1,15 @@
 """The service state and its rules as plain Python: containers, objects, folders, policies, tags.
 
 No HTTP here. Every failure is a ``ServiceError``. Each container has its own lock; the registry of
-containers has one more. Time-based state (CREATING → ACTIVE, DELETING → gone, transient objects expiring)
-is computed from timestamps whenever it is looked at, so nothing runs in the background.
+containers has one more. A change becomes visible only once the store has saved it: a failed save (disk
+full, permission denied) is a 500 ``InternalServerError`` and leaves the state as it was. Time-based state
+(CREATING → ACTIVE, DELETING → gone, transient objects expiring) is computed from timestamps whenever it is
+looked at, so nothing runs in the background.
 """
 
 import base64
 import binascii
+import contextlib
 import copy
 import hashlib
 import itertools
@@ -32,6 +35,29 @@ def _container_not_found(name, status=400):
     return ServiceError("ContainerNotFoundException", f"Container {name} does not exist", status)
 
 
+# A container attribute holding a policy -> the error code and words for "there is none".
+_POLICY_ABSENCE = {
+    "policy": ("PolicyNotFoundException", "only the default container policy"),
+    "cors": ("CorsPolicyNotFoundException", "no CORS policy"),
+    "lifecycle": ("PolicyNotFoundException", "no lifecycle policy"),
+    "metric": ("PolicyNotFoundException", "no metric policy"),
+}
+
+
+def _policy_not_found(name, attribute):
+    code, absence = _POLICY_ABSENCE[attribute]
+    return ServiceError(code, f"Container {name} has {absence}")
+
+
+@contextlib.contextmanager
+def _persisting():
+    """Turn a failure of the store into the server fault it is (the request was fine; the disk was not)."""
+    try:
+        yield
+    except OSError as exc:
+        raise ServiceError("InternalServerError", f"The state could not be saved: {exc}", 500) from exc
+
+
 def default_container_policy(arn, account_id):
     """The policy MediaStore attaches to every new container: full access for the owner account over HTTPS."""
     return json.dumps(
@@ -52,7 +78,17 @@ def default_container_policy(arn, account_id):
     )
 
 
+# What a container document holds, under the attribute names of ``Container``.
+SAVED_ATTRIBUTES = (
+    "name", "arn", "endpoint_id", "created", "active_at", "gone_at", "seq", "access_logging", "policy", "cors",
+    "lifecycle", "metric", "tags", "objects",
+)  # fmt: skip
+
+
 class Container:
+    """One container. Its ``name``, ``arn`` and ``endpoint_id`` may be read by anyone; the rest is MediaStore's,
+    which answers questions about it through its own methods."""
+
     def __init__(self, name, arn, endpoint_id, created, active_at, seq):
         self.name = name
         self.arn = arn
@@ -78,23 +114,11 @@ class Container:
             return "DELETING"
         return "ACTIVE" if now >= self.active_at else "CREATING"
 
-    def to_document(self):
-        return {
-            "name": self.name,
-            "arn": self.arn,
-            "endpoint_id": self.endpoint_id,
-            "created": self.created,
-            "active_at": self.active_at,
-            "gone_at": self.gone_at,
-            "seq": self.seq,
-            "access_logging": self.access_logging,
-            "policy": self.policy,
-            "cors": self.cors,
-            "lifecycle": self.lifecycle,
-            "metric": self.metric,
-            "tags": [[k, v] for k, v in self.tags.items()],
-            "objects": self.objects,
-        }
+    def to_document(self, **changes):
+        """The container as the store saves it, with ``changes`` (attribute -> value) in place of what it has."""
+        state = {name: changes.get(name, getattr(self, name)) for name in SAVED_ATTRIBUTES}
+        state["tags"] = [[k, v] for k, v in state["tags"].items()]
+        return state
 
     @classmethod
     def from_document(cls, doc):
@@ -210,7 +234,17 @@ class MediaStore:
         return container
 
     def _save(self, container):
-        self.store.save_container(container.name, container.to_document())
+        with _persisting():
+            self.store.save_container(container.name, container.to_document())
+
+    def _apply(self, container, **changes):
+        """Save ``container`` with ``changes`` (attribute -> new value), then make them; the caller holds its lock.
+
+        Readers that take no lock (policy and CORS lookups) never see a change the store has not saved."""
+        with _persisting():
+            self.store.save_container(container.name, container.to_document(**changes))
+        for attribute, value in changes.items():
+            setattr(container, attribute, value)
 
     def describe(self, container, now=None):
         now = self.clock() if now is None else now
@@ -246,8 +280,8 @@ class MediaStore:
                 endpoint_id = "".join(secrets.choice(ENDPOINT_ALPHABET) for _position in range(14))
             container = Container(name, self.arn_for(name), endpoint_id, now, now + self.create_delay, next(self._seq))
             container.tags = tag_map
-            self._containers[name] = container
             self._save(container)
+            self._containers[name] = container
             return self.describe(container, now)
 
     def delete_container(self, name):
@@ -262,8 +296,7 @@ class MediaStore:
                         "ContainerInUseException",
                         f"Container {name} is not empty ({len(container.objects)} objects): delete its objects first",
                     )
-                container.gone_at = now + self.delete_delay
-                self._save(container)
+                self._apply(container, gone_at=now + self.delete_delay)
             self._sweep(now)
 
     def describe_container(self, name):
@@ -296,8 +329,7 @@ class MediaStore:
         container = self._get_active(name)
         validation.container_policy(policy, container.arn)
         with container.lock:
-            container.policy = policy
-            self._save(container)
+            self._apply(container, policy=policy)
 
     def get_container_policy(self, name):
         container = self._get_active(name)
@@ -307,87 +339,74 @@ class MediaStore:
             else default_container_policy(container.arn, self.account_id)
         )
 
-    def effective_policy_document(self, container):
-        return json.loads(self.get_container_policy(container.name))
+    def allows_anonymous(self, container, action, path, context):
+        """Whether the container policy in force lets an unsigned request do ``action`` on ``path``.
+
+        ``context``: ``secure_transport`` (bool) and ``source_ip`` (str) of the request."""
+        document = json.loads(self.get_container_policy(container.name))
+        return evaluation.anonymous_allowed(document, action, f"{container.arn}/{path.lstrip('/')}", context)
 
     def delete_container_policy(self, name):
+        self._delete_policy(name, "policy")
+
+    def _stored_policy(self, name, attribute):
+        """The policy kept in ``attribute`` of container ``name``; its "not found" error when there is none."""
+        value = getattr(self._get_active(name), attribute)
+        if value is None:
+            raise _policy_not_found(name, attribute)
+        return value
+
+    def _delete_policy(self, name, attribute, **also_cleared):
         container = self._get_active(name)
         with container.lock:
-            if container.policy is None:
-                raise ServiceError("PolicyNotFoundException", f"Container {name} has only the default container policy")
-            container.policy = None
-            self._save(container)
+            if getattr(container, attribute) is None:
+                raise _policy_not_found(name, attribute)
+            self._apply(container, **{attribute: None}, **also_cleared)
 
     def put_cors_policy(self, name, rules):
         container = self._get_active(name)
         validation.cors_policy(rules)
         with container.lock:
-            container.cors = copy.deepcopy(rules)
-            self._save(container)
+            self._apply(container, cors=copy.deepcopy(rules))
 
     def get_cors_policy(self, name):
-        container = self._get_active(name)
-        if container.cors is None:
-            raise ServiceError("CorsPolicyNotFoundException", f"Container {name} has no CORS policy")
-        return copy.deepcopy(container.cors)
+        return copy.deepcopy(self._stored_policy(name, "cors"))
+
+    def cors_rules(self, container):
+        """The container's CORS rules in order, [] without a CORS policy. Read them, never change them."""
+        return container.cors or []
 
     def delete_cors_policy(self, name):
-        container = self._get_active(name)
-        with container.lock:
-            if container.cors is None:
-                raise ServiceError("CorsPolicyNotFoundException", f"Container {name} has no CORS policy")
-            container.cors = None
-            self._save(container)
+        self._delete_policy(name, "cors")
 
     def put_lifecycle_policy(self, name, policy):
         container = self._get_active(name)
         rules = validation.lifecycle_policy(policy)
         with container.lock:
-            container.lifecycle = policy
-            container.lifecycle_rules = rules
-            self._save(container)
+            self._apply(container, lifecycle=policy, lifecycle_rules=rules)
 
     def get_lifecycle_policy(self, name):
-        container = self._get_active(name)
-        if container.lifecycle is None:
-            raise ServiceError("PolicyNotFoundException", f"Container {name} has no lifecycle policy")
-        return container.lifecycle
+        return self._stored_policy(name, "lifecycle")
 
     def delete_lifecycle_policy(self, name):
-        container = self._get_active(name)
-        with container.lock:
-            if container.lifecycle is None:
-                raise ServiceError("PolicyNotFoundException", f"Container {name} has no lifecycle policy")
-            container.lifecycle = None
-            container.lifecycle_rules = []
-            self._save(container)
+        self._delete_policy(name, "lifecycle", lifecycle_rules=[])
 
     def put_metric_policy(self, name, policy):
         container = self._get_active(name)
         validation.metric_policy(policy)
         with container.lock:
-            container.metric = copy.deepcopy(policy)
-            self._save(container)
+            self._apply(container, metric=copy.deepcopy(policy))
 
     def get_metric_policy(self, name):
-        container = self._get_active(name)
-        if container.metric is None:
-            raise ServiceError("PolicyNotFoundException", f"Container {name} has no metric policy")
-        return copy.deepcopy(container.metric)
+        return copy.deepcopy(self._stored_policy(name, "metric"))
 
     def delete_metric_policy(self, name):
-        container = self._get_active(name)
-        with container.lock:
-            if container.metric is None:
-                raise ServiceError("PolicyNotFoundException", f"Container {name} has no metric policy")
-            container.metric = None
-            self._save(container)
+        self._delete_policy(name, "metric")
 
     def set_access_logging(self, name, enabled):
         container = self._get_active(name)
         with container.lock:
-            container.access_logging = enabled
-            self._save(container)
+            self._apply(container, access_logging=enabled)
 
     # --- tags -------------------------------------------------------------------------------------------
 
@@ -398,8 +417,7 @@ class MediaStore:
             merged = dict(container.tags)
             merged.update(new_tags)
             validation.tag_count(merged)
-            container.tags = merged
-            self._save(container)
+            self._apply(container, tags=merged)
 
     def untag_resource(self, arn, keys):
         container = self._by_arn(arn)
@@ -408,9 +426,7 @@ class MediaStore:
         for key in keys:
             validation.tag_key(key)
         with container.lock:
-            for key in keys:
-                container.tags.pop(key, None)
-            self._save(container)
+            self._apply(container, tags={k: v for k, v in container.tags.items() if k not in keys})
 
     def list_tags(self, arn):
         container = self._by_arn(arn)
@@ -430,10 +446,25 @@ class MediaStore:
 
     def _expire_transient(self, container, now):
         expired = [p for p in container.transient if container.objects[p]["expires_at"] <= now]
-        for path in expired:
-            self.store.delete_blob(container.remove_object(path)["blob"])
-        if expired:
+        if not expired:
+            return
+        blobs = [container.remove_object(path)["blob"] for path in expired]
+        try:
             self._save(container)
+        except ServiceError:
+            # Expiry follows from timestamps, so memory may run ahead of a disk that refuses the write: after a
+            # restart the same objects expire at their first look again. Their bodies stay on disk until then.
+            return
+        for blob in blobs:
+            self.store.delete_blob(blob)
+
+    def _save_or_undo(self, container, undo):
+        """Save ``container`` after a change to its objects (made under its lock); if that fails, ``undo()`` it."""
+        try:
+            self._save(container)
+        except ServiceError:
+            undo()
+            raise
 
     def _check_no_collision(self, container, path):
         if path in container.folders:
@@ -460,7 +491,8 @@ class MediaStore:
         content_sha256 = hashlib.sha256(body).hexdigest()
         # The real ETag is "a hash of the object data" that differs from ContentSHA256 and changes per upload.
         etag = hashlib.sha256(body + f"\0{path}\0{next(self._upload_counter)}\0{time.time_ns()}".encode()).hexdigest()
-        self.store.write_blob(etag, body)
+        with _persisting():
+            self.store.write_blob(etag, body)
         with container.lock:
             try:
                 self._expire_transient(container, now)
@@ -483,7 +515,15 @@ class MediaStore:
             }
             old = container.objects.get(path)
             container.add_object(path, meta)
-            self._save(container)
+
+            def undo():
+                if old is None:
+                    container.remove_object(path)
+                else:
+                    container.add_object(path, old)
+                self.store.delete_blob(etag)
+
+            self._save_or_undo(container, undo)
         if old is not None:
             self.store.delete_blob(old["blob"])
         return {"ContentSHA256": content_sha256, "ETag": etag, "StorageClass": storage_class}
@@ -515,7 +555,7 @@ class MediaStore:
             if path not in container.objects:
                 raise ServiceError("ObjectNotFoundException", f"Object {path} does not exist", 404)
             meta = container.remove_object(path)
-            self._save(container)
+            self._save_or_undo(container, lambda: container.add_object(path, meta))
         self.store.delete_blob(meta["blob"])
 
     def list_items(self, container, path=None, max_results=None, next_token=None):
@@ -531,7 +571,8 @@ class MediaStore:
                 after = token["after"]
                 if not isinstance(after, str):
                     raise ValueError("bad position")
-            except (ValueError, KeyError, TypeError, UnicodeError, binascii.Error):
+            # RecursionError: a token of deeply nested JSON, which no token this service made is.
+            except (ValueError, KeyError, TypeError, UnicodeError, binascii.Error, RecursionError):
                 raise validation_error("NextToken is not a token returned by ListItems for this Path") from None
         prefix = folder + "/" if folder else ""
         with container.lock:
@@ -562,6 +603,16 @@ class MediaStore:
 
     # --- emulator housekeeping --------------------------------------------------------------------------
 
+    def delays(self):
+        return {"create_delay": self.create_delay, "delete_delay": self.delete_delay}
+
+    def set_delays(self, create_delay=None, delete_delay=None):
+        """Seconds containers created or deleted from now on stay CREATING or DELETING (None: unchanged)."""
+        if create_delay is not None:
+            self.create_delay = float(create_delay)
+        if delete_delay is not None:
+            self.delete_delay = float(delete_delay)
+
     def counts(self):
         with self._registry_lock:
             self._live()
@@ -570,5 +621,6 @@ class MediaStore:
 
     def reset(self):
         with self._registry_lock:
+            with _persisting():
+                self.store.wipe()
             self._containers.clear()
-            self.store.wipe()

@@ -4,6 +4,7 @@ On disk (``--state-dir``)::
 
     blobs/<etag>               object bodies, one file per upload (the ETag is unique per upload)
     containers/<name>.json     everything else about a container: attributes, policies, tags, object metadata
+                               (a name too long for a file name: its first 200 characters, "~", a digest)
     tmp/                       files being written
 
 Every write goes to ``tmp/`` first, is fsynced, then renamed into place, so a crash (even SIGKILL) leaves
@@ -11,10 +12,22 @@ either the old or the new version. An object write is: blob file, then the conta
 at it. A crash between the two leaves an unreferenced blob; ``open`` removes those and anything in ``tmp/``.
 """
 
+import hashlib
 import json
 import os
 import threading
 import uuid
+
+# Container names may be 255 characters long, and so may a file name: ".json" would not fit.
+LONGEST_PLAIN_FILE_STEM = 200
+
+
+def container_file_name(name):
+    """The file holding container ``name``; "~" never occurs in a container name, so no two names share one."""
+    if len(name) <= LONGEST_PLAIN_FILE_STEM:
+        return name + ".json"
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:32]
+    return f"{name[:LONGEST_PLAIN_FILE_STEM]}~{digest}.json"
 
 
 class MemoryStore:
@@ -108,19 +121,23 @@ class DirectoryStore:
             return handle.read()
 
     def delete_blob(self, name):
+        # Called once the document no longer refers to the blob, so the change is already saved: a blob that
+        # cannot be removed is only garbage, which the next ``load_containers`` collects.
         try:
             os.unlink(os.path.join(self.blob_dir, name))
-        except FileNotFoundError:
+        except OSError:
             pass
 
     def save_container(self, name, document):
         data = json.dumps(document, separators=(",", ":")).encode("utf-8")
-        self._atomic_write(os.path.join(self.container_dir, name + ".json"), data)
+        self._atomic_write(os.path.join(self.container_dir, container_file_name(name)), data)
 
     def delete_container(self, name):
+        # Called for a container whose saved document already says DELETING until a time now past: if the file
+        # stays, the next start forgets the container again.
         try:
-            os.unlink(os.path.join(self.container_dir, name + ".json"))
-        except FileNotFoundError:
+            os.unlink(os.path.join(self.container_dir, container_file_name(name)))
+        except OSError:
             pass
 
     def wipe(self):

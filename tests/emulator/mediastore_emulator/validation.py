@@ -35,6 +35,14 @@ def _is_int(value):
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def parse_json(raw):
+    """The JSON value of ``raw``; ValueError for anything that is not JSON, nested too deep included."""
+    try:
+        return json.loads(raw)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+
+
 def container_name(name, field="ContainerName"):
     if not isinstance(name, str) or not name:
         raise validation_error(f"{field} is required and must be a non-empty string")
@@ -218,7 +226,7 @@ def container_policy(policy, arn):
     if not policy.isascii():
         raise validation_error("Policy must contain only ASCII characters")
     try:
-        document = json.loads(policy)
+        document = parse_json(policy)
     except ValueError as exc:
         raise validation_error(f"Invalid Container Policy: not valid JSON ({exc})") from None
     if not isinstance(document, dict):
@@ -273,8 +281,11 @@ def _string_list(rule, key, index, low, high, max_len, required):
             raise validation_error(
                 f"CorsPolicy rule {index}: every {key} entry must be a string of 1 to {max_len} characters"
             )
-        if any(ch not in "\t\n\r" and not 0x20 <= ord(ch) <= 0xFF for ch in item):
-            raise validation_error(f"CorsPolicy rule {index}: {key} entry {item!r} has characters outside Latin-1")
+        # The values become response headers: a CR or LF would split them, so no control character passes.
+        if any(not 0x20 <= ord(ch) <= 0xFF or ord(ch) == 0x7F for ch in item):
+            raise validation_error(
+                f"CorsPolicy rule {index}: {key} entry {item!r} must be printable Latin-1 (no control characters)"
+            )
     return value
 
 
@@ -351,7 +362,7 @@ def lifecycle_policy(policy):
     if any(ch not in "\t\n\r" and not 0x20 <= ord(ch) <= 0xFF for ch in policy):
         raise validation_error("LifecyclePolicy has characters outside tab, newline and Latin-1")
     try:
-        document = json.loads(policy)
+        document = parse_json(policy)
     except ValueError as exc:
         raise validation_error(f"LifecyclePolicy is not valid JSON ({exc})") from None
     if not isinstance(document, dict) or set(document) != {"rules"} or not isinstance(document["rules"], list):

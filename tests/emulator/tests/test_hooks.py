@@ -133,6 +133,12 @@ def test_journal_since_returns_only_later_entries(emulator, control, unique_name
     assert emulator.hook("GET", "journal", query={"since": later["next"]}) == {"entries": [], "next": later["next"]}
 
 
+def test_journal_next_is_the_highest_sequence_number_even_when_since_is_past_it(emulator, control):
+    control.list_containers()
+    highest = emulator.hook("GET", "journal")["next"]
+    assert emulator.hook("GET", "journal", query={"since": highest + 1000}) == {"entries": [], "next": highest}
+
+
 def test_write_flag_of_every_operation(emulator, control, container):
     name, data = container["Name"], container["data"]
     scoped = container_scoped_calls(name)

@@ -71,7 +71,8 @@ def test_unsigned_payload_put_does_not_need_the_body():
     def no_body():
         raise AssertionError("the body was read")
 
-    assert Authenticator(KEY, SECRET).verify("PUT", parts.path, parts.query, list(request.headers.items()), no_body)
+    headers = list(request.headers.items())
+    assert Authenticator(KEY, SECRET).verify("PUT", parts.path, parts.query, headers, no_body, operation="PutObject")
 
 
 def test_unsigned_request_is_anonymous():

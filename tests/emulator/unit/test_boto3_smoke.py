@@ -14,9 +14,9 @@ import boto3
 import botocore
 import pytest
 from botocore.config import Config
-from werkzeug.serving import make_server
 
-from mediastore_emulator.cli import QuietRequestHandler, build_app, build_parser
+from mediastore_emulator.cli import build_app, build_parser
+from mediastore_emulator.server import make_server
 
 KEY, SECRET = "AKIDLOCALMEDIASTORE", "local-mediastore-secret"
 
@@ -25,19 +25,23 @@ KEY, SECRET = "AKIDLOCALMEDIASTORE", "local-mediastore-secret"
 def server():
     args = build_parser().parse_args(["--port", "0", "--create-delay", "0", "--delete-delay", "0"])
     app, service = build_app(args)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd = make_server("127.0.0.1", 0, app)
+    base = f"http://127.0.0.1:{httpd.bind_addr[1]}"
     service.endpoint_base = base
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve, daemon=True)
     thread.start()
     yield base
-    httpd.shutdown()
-    httpd.server_close()
+    httpd.stop()
 
 
 def hook(base, name, body=None):
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(f"{base}/_emulator/{name}", data=data, method="GET" if body is None else "POST")
+    request = urllib.request.Request(
+        f"{base}/_emulator/{name}",
+        data=data,
+        method="GET" if body is None else "POST",
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request) as response:
         return json.loads(response.read())
 
@@ -313,19 +317,7 @@ def test_faults_and_journal(base, container):
     ]
     dropped_put = next(e for e in since if e["operation"] == "PutObject" and e["fault"] == "drop")
     assert dropped_put["write"] is True and dropped_put["container"] == "smoke" and dropped_put["path"] == "dropped.ts"
-    assert set(since[0]) == {
-        "seq",
-        "time",
-        "plane",
-        "operation",
-        "container",
-        "path",
-        "status",
-        "write",
-        "error",
-        "anonymous",
-        "fault",
-    }
+    assert set(since[0]) == set("seq time plane operation container path status write error anonymous fault".split())
     assert hook(base, f"journal?since={since[-1]['seq']}")["entries"] == []
 
 

@@ -96,8 +96,52 @@ def test_allow_conditions(condition, context, expected):
     assert decide(doc(allow(Condition=condition)), context=context) is expected
 
 
-def test_deny_with_unsupported_condition_is_ignored():
-    document = doc(allow(), deny(Condition={"StringLike": {"aws:UserAgent": "*curl*"}}))
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"Condition": {"StringLike": {"aws:UserAgent": "*curl*"}}},
+        {"Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}},
+        {"Condition": {"IpAddress": ["10.0.0.0/8"]}},
+        {"Condition": ["not", "a", "mapping"]},
+        {"NotResource": ARN + "/private/*"},
+        {"NotPrincipal": {"AWS": "arn:aws:iam::111122223333:root"}},
+    ],
+)
+def test_deny_that_cannot_be_evaluated_denies(overrides):
+    assert decide(doc(allow(), deny(**overrides))) is False
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"Condition": {"StringLike": {"aws:UserAgent": "*curl*"}}},
+        {"NotResource": ARN + "/private/*"},
+        {"Condition": "aws:SecureTransport"},
+    ],
+)
+def test_allow_that_cannot_be_evaluated_does_not_allow(overrides):
+    assert decide(doc(allow(**overrides))) is False
+
+
+@pytest.mark.parametrize(
+    "replaced, by",
+    [
+        ("Action", {"NotAction": "mediastore:PutObject"}),
+        ("Principal", {"NotPrincipal": {"AWS": "arn:aws:iam::111122223333:root"}}),
+        ("Resource", {"NotResource": ARN + "/private/*"}),
+    ],
+)
+def test_deny_with_a_not_element_denies(replaced, by):
+    statement = {key: value for key, value in deny().items() if key != replaced}
+    assert decide(doc(allow(), {**statement, **by})) is False
+
+
+def test_deny_for_another_action_or_resource_does_not_deny():
+    document = doc(
+        allow(),
+        deny(Action="mediastore:PutObject", Condition={"StringLike": {"aws:UserAgent": "*"}}),
+        deny(Resource=ARN + "/private/*", Condition={"StringLike": {"aws:UserAgent": "*"}}),
+    )
     assert decide(document) is True
 
 

@@ -245,40 +245,50 @@ def test_bad_container_policy_is_refused_and_nothing_changes(service, clock):
     assert service.get_container_policy("movies") == before
 
 
-def test_cors_policy_round_trip(service, clock):
+POLICY_ROUND_TRIPS = {
+    "cors": (
+        MediaStore.put_cors_policy,
+        MediaStore.get_cors_policy,
+        MediaStore.delete_cors_policy,
+        [{"AllowedOrigins": ["*"], "AllowedMethods": ["GET"], "AllowedHeaders": ["*"], "MaxAgeSeconds": 3000}],
+        "CorsPolicyNotFoundException",
+    ),
+    "lifecycle_verbatim": (
+        MediaStore.put_lifecycle_policy,
+        MediaStore.get_lifecycle_policy,
+        MediaStore.delete_lifecycle_policy,
+        '{ "rules": [ { "definition": { "path": [ {"prefix": "a/"} ], "days_since_create": [ {"numeric": [">", 3]} ] }, "action": "EXPIRE" } ] }',  # noqa: E501
+        "PolicyNotFoundException",
+    ),
+    "metric": (
+        MediaStore.put_metric_policy,
+        MediaStore.get_metric_policy,
+        MediaStore.delete_metric_policy,
+        {"ContainerLevelMetrics": "ENABLED", "MetricPolicyRules": [{"ObjectGroup": "*", "ObjectGroupName": "a"}]},
+        "PolicyNotFoundException",
+    ),
+}
+
+
+@pytest.mark.parametrize("aspect", sorted(POLICY_ROUND_TRIPS))
+def test_policy_round_trip(service, clock, aspect):
+    put, get, delete, policy, absent = POLICY_ROUND_TRIPS[aspect]
     active(service, clock)
-    error = error_of(service.get_cors_policy, "movies")
-    assert error.code == "CorsPolicyNotFoundException"
-    assert error_of(service.delete_cors_policy, "movies").code == "CorsPolicyNotFoundException"
+    assert error_of(get, service, "movies").code == absent
+    assert error_of(delete, service, "movies").code == absent
+    put(service, "movies", policy)
+    assert get(service, "movies") == policy
+    delete(service, "movies")
+    assert error_of(get, service, "movies").code == absent
+    assert error_of(delete, service, "movies").code == absent
+
+
+def test_cors_policy_is_stored_as_a_copy(service, clock):
+    active(service, clock)
     rules = [{"AllowedOrigins": ["*"], "AllowedMethods": ["GET"], "AllowedHeaders": ["*"], "MaxAgeSeconds": 3000}]
     service.put_cors_policy("movies", rules)
-    assert service.get_cors_policy("movies") == rules
     rules[0]["MaxAgeSeconds"] = 1  # the stored copy is not the caller's object
     assert service.get_cors_policy("movies")[0]["MaxAgeSeconds"] == 3000
-    service.delete_cors_policy("movies")
-    assert error_of(service.get_cors_policy, "movies").code == "CorsPolicyNotFoundException"
-
-
-def test_lifecycle_policy_round_trip_verbatim(service, clock):
-    active(service, clock)
-    assert error_of(service.get_lifecycle_policy, "movies").code == "PolicyNotFoundException"
-    assert error_of(service.delete_lifecycle_policy, "movies").code == "PolicyNotFoundException"
-    text = '{ "rules": [ { "definition": { "path": [ {"prefix": "a/"} ], "days_since_create": [ {"numeric": [">", 3]} ] }, "action": "EXPIRE" } ] }'  # noqa: E501
-    service.put_lifecycle_policy("movies", text)
-    assert service.get_lifecycle_policy("movies") == text
-    service.delete_lifecycle_policy("movies")
-    assert error_of(service.get_lifecycle_policy, "movies").code == "PolicyNotFoundException"
-
-
-def test_metric_policy_round_trip(service, clock):
-    active(service, clock)
-    assert error_of(service.get_metric_policy, "movies").code == "PolicyNotFoundException"
-    assert error_of(service.delete_metric_policy, "movies").code == "PolicyNotFoundException"
-    policy = {"ContainerLevelMetrics": "ENABLED", "MetricPolicyRules": [{"ObjectGroup": "*", "ObjectGroupName": "a"}]}
-    service.put_metric_policy("movies", policy)
-    assert service.get_metric_policy("movies") == policy
-    service.delete_metric_policy("movies")
-    assert error_of(service.delete_metric_policy, "movies").code == "PolicyNotFoundException"
 
 
 def test_access_logging_flag(service, clock):

@@ -32,6 +32,14 @@ def reopen(root):
     return MediaStore(DirectoryStore(root), create_delay=0, delete_delay=0)
 
 
+def crashing_service(root):
+    """(store, service, container): a service over a CrashingStore with one ACTIVE container, "movies"."""
+    store = CrashingStore(root)
+    service = MediaStore(store, create_delay=0, delete_delay=0)
+    service.create_container("movies")
+    return store, service, service.container_for_endpoint(service._containers["movies"].endpoint_id)
+
+
 def listing(root):
     return {d: sorted(os.listdir(os.path.join(root, d))) for d in ("blobs", "containers", "tmp")}
 
@@ -100,10 +108,7 @@ def test_everything_survives_restart(tmp_path):
 )
 def test_overwrite_is_never_torn(tmp_path, crash_at, expected):
     root = str(tmp_path)
-    store = CrashingStore(root)
-    service = MediaStore(store, create_delay=0, delete_delay=0)
-    service.create_container("movies")
-    container = service.container_for_endpoint(service._containers["movies"].endpoint_id)
+    store, service, container = crashing_service(root)
     service.put_object(container, "seg.ts", b"old version")
     store.crash_at = crash_at
     with pytest.raises(Crash):
@@ -122,10 +127,7 @@ def test_overwrite_is_never_torn(tmp_path, crash_at, expected):
 @pytest.mark.parametrize("crash_at", [1, 2, 3])
 def test_first_write_interrupted_leaves_no_object(tmp_path, crash_at):
     root = str(tmp_path)
-    store = CrashingStore(root)
-    service = MediaStore(store, create_delay=0, delete_delay=0)
-    service.create_container("movies")
-    container = service.container_for_endpoint(service._containers["movies"].endpoint_id)
+    store, service, container = crashing_service(root)
     store.crash_at = crash_at
     with pytest.raises(Crash):
         service.put_object(container, "a/seg.ts", b"data")
@@ -137,10 +139,7 @@ def test_first_write_interrupted_leaves_no_object(tmp_path, crash_at):
 
 def test_delete_interrupted_before_document_keeps_object(tmp_path):
     root = str(tmp_path)
-    store = CrashingStore(root)
-    service = MediaStore(store, create_delay=0, delete_delay=0)
-    service.create_container("movies")
-    container = service.container_for_endpoint(service._containers["movies"].endpoint_id)
+    store, service, container = crashing_service(root)
     service.put_object(container, "seg.ts", b"keep")
     store.crash_at = 1  # the container document's temp file is written, not renamed
     with pytest.raises(Crash):

@@ -295,6 +295,11 @@ def test_cors_accepted(rules):
         ([cors_rule(Unknown=1)], "unknown field"),
         ([cors_rule(AllowedOrigins=["x" * 2049])], "1 to 2048"),
         ([cors_rule(AllowedHeaders=["h" * 8000] * 50)], "398000"),
+        ([cors_rule(ExposeHeaders=["ETag\r\nSet-Cookie: a=b"])], "no control characters"),
+        ([cors_rule(AllowedOrigins=["http://a.example\n"])], "no control characters"),
+        ([cors_rule(AllowedHeaders=["x-a\tb"])], "no control characters"),
+        ([cors_rule(AllowedHeaders=["x-\x7f"])], "no control characters"),
+        ([cors_rule(ExposeHeaders=["x-\u0100"])], "printable Latin-1"),
     ],
 )
 def test_cors_rejected(rules, rule):
