@@ -1,12 +1,12 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the elemental.mediastore collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Filters behind the origin role: turn its shorthands into MediaStore policy documents, and its task
-results into a per-aspect change report.
+"""Filters behind the origin role: check its whole variables block, turn its shorthands into MediaStore policy
+documents, and its task results into a per-aspect change report.
 
-Pure functions (no SDK, no I/O). Every document built here is checked with the same validators the
-modules use, so a shorthand can never produce a policy the module would refuse. Documentation: the
-``<filter name>.yml`` files next to this one.
+No SDK; the only I/O is origin_problems reading the local content directory. Every document built here is
+checked with the same validators the modules use, so a shorthand can never produce a policy the module would
+refuse. Documentation: the ``<filter name>.yml`` files next to this one.
 """
 
 import ipaddress
@@ -21,7 +21,21 @@ from ansible_collections.elemental.mediastore.plugins.module_utils._container_po
 )
 from ansible_collections.elemental.mediastore.plugins.module_utils._cors import rules_problems
 from ansible_collections.elemental.mediastore.plugins.module_utils._lifecycle import lifecycle_policy_problems
+from ansible_collections.elemental.mediastore.plugins.module_utils._names import container_name_problems
 from ansible_collections.elemental.mediastore.plugins.module_utils._objects import MANIFEST_PATTERNS
+from ansible_collections.elemental.mediastore.plugins.module_utils._policies import (
+    ACCESS_POLICY,
+    CORS_POLICY,
+    LIFECYCLE_POLICY,
+    METRIC_POLICY,
+)
+from ansible_collections.elemental.mediastore.plugins.module_utils._sync import (
+    local_file_problems,
+    option_problems,
+    scan_tree,
+    src_problems,
+)
+from ansible_collections.elemental.mediastore.plugins.module_utils._tags import normalise_tags, tags_problems
 
 READ_ACTIONS = ["mediastore:GetObject", "mediastore:DescribeObject"]
 SECURE_TRANSPORT = {"aws:SecureTransport": "true"}
@@ -250,6 +264,77 @@ def origin_cache_control_rules(content, option="origin.content"):
     ]
 
 
+def _raised_problems(build, *args):
+    """The problems a shorthand filter fails with, as a list; its result is not needed to check it."""
+    try:
+        build(*args)
+    except AnsibleFilterError as error:
+        return [error.message]
+    return []
+
+
+def _within(problems, parent):
+    """Problems of a module option, named as the role's variable (``src: ...`` becomes ``origin.content.src: ...``)."""
+    return [f"{parent}.{problem}" for problem in problems]
+
+
+def _content_problems(content, option="origin.content"):
+    """Problems of the content block, including the local directory and every file mediastore_sync would send."""
+    if not isinstance(content, dict):
+        return [f"{option}: must be a dictionary, not {type(content).__name__}."]
+    problems = _raised_problems(origin_cache_control_rules, content, option)
+    params = {key: content.get(key) for key in ("prefix", "include", "exclude", "max_concurrency")}
+    params["prefix"] = params["prefix"] or ""
+    problems += _within(option_problems(params), option)
+    missing = src_problems(content.get("src"))
+    problems += _within(missing, option)
+    if not problems:
+        files = scan_tree(content["src"], params["include"], params["exclude"])
+        problems += _within(local_file_problems(files, params["prefix"]), option)
+    return problems
+
+
+def _policy_problems(origin, container_arn):
+    """Problems of the access policy, CORS, lifecycle and metric aspects, full forms and shorthands alike."""
+    name = origin.get("name")
+    problems = []
+    if origin.get("policy"):
+        problems += ACCESS_POLICY.parse(origin["policy"], "origin.policy", container=name)[1]
+    if origin.get("access") is not None:
+        problems += _raised_problems(origin_access_policy, origin["access"], container_arn)
+    if origin.get("cors") is not None:
+        problems += _raised_problems(origin_cors_rules, origin["cors"])
+    if origin.get("cors_rules"):
+        problems += CORS_POLICY.parse(origin["cors_rules"], "origin.cors_rules")[1]
+    if origin.get("expire") is not None:
+        problems += _raised_problems(origin_lifecycle_policy, origin["expire"])
+    for aspect in (LIFECYCLE_POLICY, METRIC_POLICY):
+        problems += aspect.parse(origin.get(aspect.name), f"origin.{aspect.name}")[1]
+    return problems
+
+
+def origin_problems(origin, container_arn):
+    """Every problem of the origin role's variables block, found before the role makes any request.
+
+    ``container_arn`` stands in for the ARN of a container that may not exist yet (the access shorthand and
+    a full policy are built with it).  A teardown (``state: absent``) uses only the name and the wait time.
+    """
+    if not isinstance(origin, dict):
+        return [f"origin: must be a dictionary, not {type(origin).__name__}."]
+    problems = container_name_problems(origin.get("name"), "origin.name")
+    wait_timeout = origin.get("wait_timeout")
+    if isinstance(wait_timeout, int) and wait_timeout < 0:
+        problems.append(f"origin.wait_timeout: must be 0 or more seconds, not {wait_timeout}.")
+    if origin.get("state", "present") == "absent":
+        return problems
+    if isinstance(origin.get("tags"), dict):
+        problems += tags_problems(normalise_tags(origin["tags"]), "origin.tags")
+    problems += _policy_problems(origin, container_arn)
+    if origin.get("content") is not None:
+        problems += _content_problems(origin["content"])
+    return problems
+
+
 def _has_diff(result):
     diff = result.get("diff") if isinstance(result, dict) else None
     return isinstance(diff, dict) and diff.get("before") != diff.get("after")
@@ -305,4 +390,5 @@ class FilterModule:
             "origin_lifecycle_policy": origin_lifecycle_policy,
             "origin_cache_control_rules": origin_cache_control_rules,
             "origin_changes": origin_changes,
+            "origin_problems": origin_problems,
         }

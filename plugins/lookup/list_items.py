@@ -11,9 +11,10 @@ description:
     C(NextToken) to the end.
   - With O(recursive=true) sub-folders are listed too, a few of them in parallel.
   - Returns one list of items for all terms, sorted by path, each path once.
-  - A folder that does not exist lists as empty; a container that does not exist is an error.
+  - A folder that does not exist lists as empty; a container that does not exist is an error, except under
+    C(ansible-playbook --check), where it lists as empty (the new, empty container an earlier task would create).
 author:
-  - Contributors to the elemental.mediastore collection (!UNKNOWN)
+  - elemental.mediastore contributors (@elemental-mediastore)
 options:
   _terms:
     description:
@@ -47,6 +48,7 @@ options:
     type: int
     default: 1000
 extends_documentation_fragment:
+  - elemental.mediastore.retries
   - elemental.mediastore.data_plane
   - amazon.aws.boto3
   - amazon.aws.common.plugins
@@ -57,6 +59,15 @@ EXAMPLES = r"""
 - name: Everything under hls/live, at any depth
   ansible.builtin.debug:
     msg: "{{ query('elemental.mediastore.list_items', 'hls/live', container='origin', recursive=true) }}"
+
+# Lookups do not read module_defaults. For a local endpoint, export AWS_ENDPOINT_URL_MEDIASTORE=http://127.0.0.1:4599,
+# AWS_REGION, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY before ansible-playbook, or give the options in the call:
+- name: Everything in a container of the local endpoint (mediastore-emulator)
+  ansible.builtin.debug:
+    msg: >-
+      {{ query('elemental.mediastore.list_items', container='origin', recursive=true,
+               endpoint_url='http://127.0.0.1:4599', region='us-east-1',
+               access_key='AKIDLOCALMEDIASTORE', secret_key='local-mediastore-secret') }}
 
 - name: Paths of the playlists at the root of a container
   ansible.builtin.debug:
@@ -109,6 +120,7 @@ from ansible_collections.amazon.aws.plugins.plugin_utils.botocore import get_aws
 from ansible_collections.amazon.aws.plugins.plugin_utils.lookup import AWSLookupBase
 from ansible_collections.elemental.mediastore.plugins.module_utils._names import (
     container_name_problems,
+    endpoint_problems,
     folder_path_problems,
     normalise_path,
 )
@@ -120,10 +132,22 @@ from ansible_collections.elemental.mediastore.plugins.module_utils._objects impo
     select_items,
 )
 from ansible_collections.elemental.mediastore.plugins.module_utils._service import (
+    RETRY_ARGUMENT_SPEC,
     MediaStoreServiceError,
+    MissingContainerError,
     list_folder,
+    retry_option_problems,
+    retry_policy,
     session_clients,
     walk_items,
+)
+
+# Lookups run on the controller and never see module_defaults, so the region a play sets there is not theirs.
+NO_REGION = (
+    "list_items needs a region and found none: lookups do not read module_defaults. Pass region= (and "
+    "endpoint_url=, access_key=, secret_key= as needed) to the lookup, or set AWS_REGION or AWS_DEFAULT_REGION "
+    "(and AWS_ENDPOINT_URL_MEDIASTORE for a MediaStore-compatible endpoint, AWS_ACCESS_KEY_ID and "
+    "AWS_SECRET_ACCESS_KEY or AWS_PROFILE) in the environment of ansible-playbook."
 )
 
 
@@ -140,11 +164,12 @@ def listing_problems(terms, options):
         problems.append("container, endpoint: exactly one of them is required.")
     elif container is not None:
         problems += container_name_problems(container, "container")
-    elif not endpoint.startswith(("http://", "https://")):
-        problems.append(f"endpoint: {endpoint!r} must be an http:// or https:// URL.")
+    else:
+        problems += endpoint_problems(endpoint)
     problems += item_type_problems(options.get("item_type"))
     problems += max_items_problems(options.get("max_items"))
     problems += page_size_problems(options.get("page_size"))
+    problems += retry_option_problems(options)
     return problems
 
 
@@ -166,10 +191,8 @@ def list_folders(data, folders, options):
 class LookupModule(AWSLookupBase):
     def run(self, terms, variables=None, **kwargs):
         super().run(terms, variables, **kwargs)
-        options = {
-            name: self.get_option(name)
-            for name in ("container", "endpoint", "recursive", "item_type", "max_items", "page_size")
-        }
+        names = ("container", "endpoint", "recursive", "item_type", "max_items", "page_size", *RETRY_ARGUMENT_SPEC)
+        options = {name: self.get_option(name) for name in names}
         problems = listing_problems(terms, options)
         if problems:
             raise AnsibleLookupError(" ".join(problems))
@@ -178,8 +201,17 @@ class LookupModule(AWSLookupBase):
         try:
             data = self.clients().data_plane(container=options["container"], endpoint=options["endpoint"])
             return list_folders(data, folders, options)
+        except MissingContainerError as error:
+            # ansible-playbook --check: an earlier task would create the container, empty.
+            if (variables or {}).get("ansible_check_mode"):
+                return []
+            raise AnsibleLookupError(str(error)) from error
         except MediaStoreServiceError as error:
             raise AnsibleLookupError(str(error)) from error
 
     def clients(self):
-        return session_clients(*get_aws_connection_info(self))
+        retry = retry_policy({name: self.get_option(name) for name in RETRY_ARGUMENT_SPEC})
+        region, endpoint_url, connect_params = get_aws_connection_info(self)
+        if not region:
+            raise AnsibleLookupError(NO_REGION)
+        return session_clients(region, endpoint_url, connect_params, retry=retry)

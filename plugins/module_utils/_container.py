@@ -32,7 +32,7 @@ def missing_container_problem(container, name, option="container"):
         status = "is being deleted"
     else:
         return None
-    return f"{option}: container {name!r} {status}; create it first (mediastore_container)."
+    return f"{option}: container {name!r} {status}; create it first with elemental.mediastore.mediastore_container."
 
 
 def container_diff_view(view):

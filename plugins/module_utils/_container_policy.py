@@ -14,6 +14,21 @@ import re
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 
 POLICY_MAX_LENGTH = 8192
+# The IAM policy grammar, as far as a container policy uses it.
+POLICY_VERSIONS = ("2012-10-17", "2008-10-17")
+DOCUMENT_KEYS = ("Version", "Id", "Statement")
+STATEMENT_KEYS = (
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+)
+PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
 DEFAULT_POLICY_SID = "MediaStoreFullAccess"
 SECURE_TRANSPORT_CONDITION = '{"Bool": {"aws:SecureTransport": "true"}}'
 # AWS partitions: aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, ...
@@ -95,6 +110,7 @@ def document_problems(document, container, option="policy"):
     if not text.isascii():
         odd = sorted({ch for ch in text if not ch.isascii()})
         problems.append(f"{option}: a container policy must be ASCII only; it contains {''.join(odd[:5])!r}.")
+    problems.extend(_document_grammar_problems(document, option))
     found = document.get("Statement")
     if not isinstance(found, (dict, list)) or not found:
         problems.append(f"{option}: Statement must be a statement object or a non-empty list of statements.")
@@ -107,20 +123,14 @@ def document_problems(document, container, option="policy"):
         if not isinstance(statement, dict):
             problems.append(f"{option}: {label} must be a JSON object.")
             continue
-        if statement.get("Effect") not in ("Allow", "Deny"):
-            problems.append(f"{option}: Effect in {label} must be 'Allow' or 'Deny'.")
+        problems.extend(_statement_grammar_problems(statement, label, option))
         for required in ("Principal", "Action", "Resource"):
             if required not in statement:
                 problems.append(
                     f"{option}: {label} has no {required}; every statement needs Principal, Action and Resource."
                 )
-        actions = _as_list(statement.get("Action", []))
-        if "Action" in statement and (not actions or not all(isinstance(action, str) and action for action in actions)):
-            problems.append(f"{option}: Action in {label} must be a string or a list of strings.")
         resources = _as_list(statement.get("Resource", []))
-        outside = [r for r in resources if not isinstance(r, str) or not resource_prefix.fullmatch(r)]
-        if "Resource" in statement and not resources:
-            problems.append(f"{option}: Resource in {label} must name at least one resource.")
+        outside = [r for r in resources if isinstance(r, str) and r and not resource_prefix.fullmatch(r)]
         if outside:
             problems.append(
                 f"{option}: Resource {outside[0]!r} in {label} must be scoped to files inside container {container!r} "
@@ -131,6 +141,94 @@ def document_problems(document, container, option="policy"):
                 f"{option}: {label} allows mediastore:PutObject, so it must have the condition "
                 f"{SECURE_TRANSPORT_CONDITION}."
             )
+    return problems
+
+
+def _document_grammar_problems(document, option):
+    problems = []
+    unknown = sorted(str(key) for key in set(document) - set(DOCUMENT_KEYS))
+    if unknown:
+        problems.append(f"{option}: unknown key(s) {', '.join(unknown)}; a policy has {', '.join(DOCUMENT_KEYS)}.")
+    if "Version" in document and document["Version"] not in POLICY_VERSIONS:
+        problems.append(f"{option}: Version must be '2012-10-17' or '2008-10-17', not {document['Version']!r}.")
+    if "Id" in document and not isinstance(document["Id"], str):
+        problems.append(f"{option}: Id must be a string, not {document['Id']!r}.")
+    return problems
+
+
+def _is_string_or_strings(value):
+    values = _as_list(value)
+    return bool(values) and all(isinstance(item, str) and item for item in values)
+
+
+def _is_condition_value(value):
+    values = _as_list(value)
+    return bool(values) and all(isinstance(item, (str, int, float)) for item in values)
+
+
+def _principal_problem(principal):
+    if principal == "*":
+        return False
+    return (
+        not isinstance(principal, dict)
+        or not principal
+        or any(kind not in PRINCIPAL_TYPES or not _is_string_or_strings(ids) for kind, ids in principal.items())
+    )
+
+
+def _condition_problems(condition, label, option):
+    if not isinstance(condition, dict) or not condition:
+        return [
+            f"{option}: Condition in {label} must be a mapping of condition operator to a mapping of condition key "
+            'to a value or a list of values, for example {"Bool": {"aws:SecureTransport": "true"}}.'
+        ]
+    problems = []
+    for operator, keys in condition.items():
+        if not isinstance(keys, dict) or not keys:
+            problems.append(
+                f"{option}: Condition operator {operator!r} in {label} must map condition keys to values, "
+                f'for example {{"{operator}": {{"aws:SourceIp": ["192.0.2.0/24"]}}}}.'
+            )
+            continue
+        for key, value in keys.items():
+            if not _is_condition_value(value):
+                problems.append(
+                    f"{option}: Condition key {key!r} under {operator!r} in {label} must have a value or a non-empty "
+                    f"list of values (strings, numbers or booleans), not {value!r}."
+                )
+    return problems
+
+
+def _statement_grammar_problems(statement, label, option):
+    """Problems of one statement's shape: keys, Sid, Effect, principals, actions, resources, Condition."""
+    problems = []
+    unknown = sorted(str(key) for key in set(statement) - set(STATEMENT_KEYS))
+    if unknown:
+        problems.append(f"{option}: {label} has unknown key(s) {', '.join(unknown)}; use {', '.join(STATEMENT_KEYS)}.")
+    if "Sid" in statement and not isinstance(statement["Sid"], str):
+        problems.append(f"{option}: Sid in {label} must be a string, not {statement['Sid']!r}.")
+    if statement.get("Effect") not in ("Allow", "Deny"):
+        problems.append(f"{option}: Effect in {label} must be 'Allow' or 'Deny'.")
+    for key in ("Principal", "NotPrincipal"):
+        if key in statement and _principal_problem(statement[key]):
+            problems.append(
+                f'{option}: {key} in {label} must be "*" or a mapping of {", ".join(PRINCIPAL_TYPES)} to a string '
+                'or a list of strings, for example {"AWS": "arn:aws:iam::111122223333:root"}.'
+            )
+    for key, noun in (
+        ("Action", "action"),
+        ("NotAction", "action"),
+        ("Resource", "resource"),
+        ("NotResource", "resource"),
+    ):
+        if key not in statement:
+            continue
+        if statement[key] == []:
+            problems.append(f"{option}: {key} in {label} must name at least one {noun}.")
+        elif not _is_string_or_strings(statement[key]):
+            problems.append(f"{option}: {key} in {label} must be a string or a list of strings.")
+    if "Condition" in statement:
+        problems.extend(_condition_problems(statement["Condition"], label, option))
     return problems
 
 
@@ -182,3 +280,67 @@ def policies_differ(current, desired):
 def is_default_policy(document, container_arn):
     """True when ``document`` is the container's built-in default policy (however it is formatted)."""
     return isinstance(document, dict) and not policies_differ(document, default_policy(container_arn))
+
+
+# What compare_policies (amazon.aws) takes for equal without it being written the same: its version when none is
+# given, one string or a list of them, True or "true", an account ID or its root ARN, "*" or {"AWS": "*"}.
+COMPARISON_DEFAULT_VERSION = "2008-10-17"
+LIST_MEMBERS = ("Action", "NotAction", "Resource", "NotResource")
+PRINCIPAL_MEMBERS = ("Principal", "NotPrincipal")
+
+
+def _strings(value):
+    """One value or a list of them as a sorted list of strings, booleans as "true"/"false"."""
+    values = value if isinstance(value, list) else [value]
+    return sorted(str(item).lower() if isinstance(item, bool) else str(item) for item in values)
+
+
+def _canonical_principal(principal):
+    anyone = isinstance(principal, dict) and list(principal) == ["AWS"] and _strings(principal["AWS"]) == ["*"]
+    if principal == "*" or anyone:
+        return "*"
+    if not isinstance(principal, dict):
+        return principal
+    canonical = {}
+    for kind, value in principal.items():
+        accounts = [f"arn:aws:iam::{item}:root" if re.fullmatch(r"\d{12}", item) else item for item in _strings(value)]
+        canonical[kind] = sorted(accounts)
+    return canonical
+
+
+def _canonical_statement(statement):
+    if not isinstance(statement, dict):
+        return statement
+    canonical = dict(statement)
+    for member in LIST_MEMBERS:
+        if member in canonical:
+            canonical[member] = _strings(canonical[member])
+    for member in PRINCIPAL_MEMBERS:
+        if member in canonical:
+            canonical[member] = _canonical_principal(canonical[member])
+    condition = canonical.get("Condition")
+    if isinstance(condition, dict):
+        canonical["Condition"] = {
+            operator: {key: _strings(value) for key, value in tests.items()} if isinstance(tests, dict) else tests
+            for operator, tests in condition.items()
+        }
+    return canonical
+
+
+def canonical_policy(document):
+    """``document`` written the one way that makes policies compare_policies takes for equal look equal.
+
+    For diffs: statements sorted (their order means nothing), Action/Resource and condition values as sorted
+    lists of strings, account principals as root ARNs, an anonymous principal as "*".  Anything that is not a
+    policy document (None, text that is not JSON, ``{}``) is returned as it is.
+    """
+    if not isinstance(document, dict) or not document:
+        return document
+    found = document.get("Statement")
+    canonical = dict(document, Statement=sorted(
+        (_canonical_statement(statement) for statement in (found if isinstance(found, list) else [found])),
+        key=lambda statement: (str(statement.get("Sid", "")) if isinstance(statement, dict) else "",
+                               json.dumps(statement, sort_keys=True)),
+    ))
+    canonical.setdefault("Version", COMPARISON_DEFAULT_VERSION)
+    return canonical

@@ -9,6 +9,10 @@ origins, methods and headers does not matter.
 
 import json
 
+from ansible.module_utils.common.validation import check_type_int, check_type_list
+
+from ansible_collections.elemental.mediastore.plugins.module_utils._names import header_value_problems
+
 CORS_METHODS = ("GET", "PUT", "DELETE", "HEAD")
 RULES_MAX = 100
 POLICY_MAX_CHARACTERS = 398000
@@ -16,10 +20,45 @@ LIST_MAX = 100
 ORIGIN_MAX_LENGTH = 2048
 HEADER_MAX_LENGTH = 8192
 MAX_AGE_MAX = 2147483647
+LIST_KEYS = ("allowed_origins", "allowed_methods", "allowed_headers", "expose_headers")
+RULE_KEYS = LIST_KEYS + ("max_age_seconds",)
+
+
+def normalise_rules(rules):
+    """The rules as written, read the way Ansible reads list and int options; what cannot be read is kept.
+
+    The module takes each rule as a plain dictionary, so that a rule that is not one is refused by
+    rules_problems with a message naming the option (ansible-core's own suboption check does not name it).
+    A comma-separated string becomes a list, a numeric string a number, unset optional keys get their
+    defaults; anything else is left for rules_problems to report.
+    """
+    if not isinstance(rules, list):
+        return rules
+    return [_normalise_rule(rule) if isinstance(rule, dict) else rule for rule in rules]
+
+
+def _normalise_rule(rule):
+    normalised = dict(rule)
+    for key in LIST_KEYS:
+        if isinstance(normalised.get(key), str):
+            normalised[key] = check_type_list(normalised[key])
+    for key in ("allowed_headers", "expose_headers"):
+        if normalised.get(key) is None:
+            normalised[key] = []
+    max_age = normalised.get("max_age_seconds")
+    if isinstance(max_age, str):
+        try:
+            normalised["max_age_seconds"] = check_type_int(max_age)
+        except TypeError:
+            pass  # reported by rule_problems, with the value as written
+    normalised.setdefault("max_age_seconds", None)
+    return normalised
 
 
 def _text_problems(values, where, max_length, star_limit):
-    """Problems of origins or headers: length, characters (tab, newlines, U+0020 to U+00FF), wildcards."""
+    """Problems of origins or headers: length, characters (U+0020 to U+00FF, no control characters), wildcards."""
+    if not isinstance(values, list):
+        return [f"{where}: must be a list of strings, not {type(values).__name__}."]
     problems = []
     if len(values) > LIST_MAX:
         problems.append(f"{where}: at most {LIST_MAX} entries are allowed, got {len(values)}.")
@@ -29,7 +68,9 @@ def _text_problems(values, where, max_length, star_limit):
                 f"{where}: every entry is a string of 1 to {max_length} characters, {str(value)[:60]!r} is not."
             )
             continue
-        if any(ch not in "\t\n\r" and not 0x20 <= ord(ch) <= 0xFF for ch in value):
+        control_problems = header_value_problems(value, where)
+        problems.extend(control_problems)
+        if not control_problems and any(ord(ch) > 0xFF for ch in value):
             problems.append(f"{where}: {value[:60]!r} has characters outside Latin-1 (U+0020 to U+00FF).")
         if star_limit is not None and value.count("*") > star_limit:
             problems.append(
@@ -43,6 +84,9 @@ def rule_problems(rule, where):
     if not isinstance(rule, dict):
         return [f"{where}: a rule is a dictionary with allowed_origins, allowed_methods and optional headers."]
     problems = []
+    unknown = sorted(str(key) for key in set(rule) - set(RULE_KEYS))
+    if unknown:
+        problems.append(f"{where}: unknown key(s) {', '.join(unknown)}; a rule has {', '.join(RULE_KEYS)}.")
     origins = rule.get("allowed_origins") or []
     if not origins:
         problems.append(
@@ -53,6 +97,9 @@ def rule_problems(rule, where):
     methods = rule.get("allowed_methods") or []
     if not methods:
         problems.append(f"{where}.allowed_methods: at least one method is required ({', '.join(CORS_METHODS)}).")
+    if not isinstance(methods, list):
+        problems.append(f"{where}.allowed_methods: must be a list of strings, not {type(methods).__name__}.")
+        methods = []
     unknown = [m for m in methods if not isinstance(m, str) or m.upper() not in CORS_METHODS]
     if unknown:
         problems.append(
@@ -77,6 +124,8 @@ def rules_problems(rules, option="rules"):
     """Problems of the whole ``rules`` option: 1 to 100 valid rules, at most 398,000 characters once sent."""
     if not rules:
         return [f"{option}: at least one rule is required with state=present (1 to {RULES_MAX} rules)."]
+    if not isinstance(rules, list):
+        return [f"{option}: must be a list of rules (dictionaries), 1 to {RULES_MAX}."]
     problems = []
     if len(rules) > RULES_MAX:
         problems.append(f"{option}: a CORS policy has at most {RULES_MAX} rules, got {len(rules)}.")

@@ -27,6 +27,7 @@ from ansible_collections.elemental.mediastore.plugins.module_utils._container_po
 )
 from ansible_collections.elemental.mediastore.plugins.module_utils._cors import (
     from_api,
+    normalise_rules,
     rules_differ,
     rules_problems,
     to_api,
@@ -183,9 +184,10 @@ class CorsPolicy(PolicyAspect):
     not_found = "CorsPolicyNotFoundException"
 
     def parse(self, value, option, container=None):
-        """``value`` is the list of rules in snake_case (the module's suboptions have checked their types)."""
-        problems = rules_problems(value, option)
-        return (None, problems) if problems else (to_api(value), [])
+        """``value`` is the list of rules in snake_case, each rule as written (see _cors.normalise_rules)."""
+        rules = normalise_rules(value)
+        problems = rules_problems(rules, option)
+        return (None, problems) if problems else (to_api(rules), [])
 
     def view(self, value):
         return from_api(value)
@@ -241,6 +243,11 @@ def desired_policy(aspect, params, option):
     """
     problems = container_name_problems(params["container"], "container")
     if params["state"] == "absent":
+        if params[option] is not None:
+            problems.append(
+                f"{option}: does not apply with state=absent, which removes the policy; remove {option} "
+                "or set state=present."
+            )
         return REMOVE, problems
     desired, option_problems = aspect.parse(params[option], option, container=params["container"])
     return desired, problems + option_problems

@@ -11,6 +11,8 @@ report it with ``fail_json_aws_error``, the lookup as ``AnsibleLookupError``.  C
 live in the pure ``_*`` modules next to this one.
 """
 
+import math
+import random
 import time
 from collections import namedtuple
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor
@@ -21,6 +23,7 @@ from functools import cached_property
 try:
     import boto3
     import botocore
+    import urllib3
 except ImportError:
     pass  # AnsibleAWSModule and AWSLookupBase report the missing SDK
 
@@ -33,7 +36,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import (
 )
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry, RetryingBotoClientWrapper
+from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     ansible_dict_to_boto3_tag_list,
     boto3_tag_list_to_ansible_dict,
@@ -53,24 +56,32 @@ from ansible_collections.elemental.mediastore.plugins.module_utils._policies imp
     plan_change,
 )
 
-# Errors worth another try whatever the call.
-TRANSIENT_ERROR_CODES = ["ThrottlingException", "InternalServerError", "ServiceUnavailable"]
+# Errors worth another try whatever the call (any 5xx is one too).
+TRANSIENT_ERROR_CODES = ("ThrottlingException", "InternalServerError", "ServiceUnavailable")
 # A container that is still CREATING, or being updated, answers ContainerInUseException to policy,
 # tag and logging calls; those calls are retried on it too.  CreateContainer and DeleteContainer are
 # not: there the error means "exists" or "not empty", and retrying would only delay the answer.
-BUSY_ERROR_CODES = TRANSIENT_ERROR_CODES + ["ContainerInUseException"]
-TRANSIENT_RETRY = AWSRetry.jittered_backoff(
-    retries=10, delay=1, max_delay=10, catch_extra_error_codes=TRANSIENT_ERROR_CODES
+BUSY_ERROR_CODES = ("ContainerInUseException",)
+DEFAULT_RETRY_BUDGET = 120.0
+DEFAULT_RETRY_DELAY = 0.5
+MAX_RETRY_DELAY = 20.0
+# Retry options every module and the lookup take (doc fragment elemental.mediastore.retries).
+RETRY_ARGUMENT_SPEC = dict(
+    retry_budget=dict(type="float", default=DEFAULT_RETRY_BUDGET),
+    retry_delay=dict(type="float", default=DEFAULT_RETRY_DELAY),
 )
-BUSY_RETRY = AWSRetry.jittered_backoff(retries=10, delay=1, max_delay=10, catch_extra_error_codes=BUSY_ERROR_CODES)
+# Transport faults, retried like throttling.  Those of UNSENT_ERRORS happen before the request leaves; after
+# any other the service may have carried the request out and only its answer was lost.
+UNSENT_ERRORS = ("EndpointConnectionError", "ConnectTimeoutError")
+TRANSPORT_ERRORS = UNSENT_ERRORS + (
+    "ConnectionClosedError", "ReadTimeoutError", "ResponseStreamingError", "IncompleteReadError",
+)
 
 DEFAULT_WAIT_TIMEOUT = 300
 POLL_INTERVAL = 1.0
 LIST_CONTAINERS_PAGE_SIZE = 100  # the most ListContainers accepts
 LIST_ITEMS_PAGE_SIZE = 1000
 LIST_CONCURRENCY = 4
-# A body read that breaks half way (dropped connection) happens after botocore's own retries are over.
-CONTENT_READ_ATTEMPTS = 3
 # A HEAD has no body, so a 404 may come back without the modelled error code.
 OBJECT_MISSING_CODES = ["ObjectNotFoundException", "404", "NotFound"]
 USER_AGENT = f"Ansible/{ANSIBLE_VERSION} elemental.mediastore"
@@ -83,28 +94,151 @@ class MediaStoreServiceError(AnsibleAWSError):
     """
 
 
-def _failure(error, address, path=None):
+class MissingContainerError(MediaStoreServiceError):
+    """The container a task names does not exist (or is being deleted).
+
+    In check mode a later task may be looking at a container an earlier one would create: modules then
+    predict their run against an empty container instead of failing.
+    """
+
+
+def _failure(error, address, path=None, operation=None):
     code = (getattr(error, "response", None) or {}).get("Error", {}).get("Code")
     if code == "ContainerNotFoundException":
         return MediaStoreServiceError(f"The container {address} does not exist", exception=error)
-    # A ClientError names its operation; a BotoCoreError (no connection, bad credentials...) does not.
-    operation = getattr(error, "operation_name", None) or "A MediaStore request"
-    if address is None:
-        return MediaStoreServiceError(f"{operation} failed", exception=error)
-    subject = f"container {address}, path {path!r}" if path else f"container {address}"
-    return MediaStoreServiceError(f"{operation} failed for {subject}", exception=error)
+    record = getattr(error, "retry_record", None)
+    # A ClientError names its operation; a BotoCoreError (dropped connection, bad credentials...) does not.
+    operation = (
+        getattr(error, "operation_name", None) or (record and record.operation) or operation or "A MediaStore request"
+    )
+    subject = ""
+    if address is not None:
+        subject = f" for container {address}, path {path!r}" if path else f" for container {address}"
+    tries = ""
+    if record and record.attempts > 1:
+        tries = f" after {record.attempts} attempts in {record.seconds:.1f} s"
+        if record.budget_spent:
+            tries += f" (retry_budget {record.budget:g} s spent)"
+    return MediaStoreServiceError(f"{operation} failed{subject}{tries}", exception=error)
+
+
+def _service_errors():
+    """What a request can raise: botocore's errors, and urllib3's when a body read breaks off unwrapped."""
+    return (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError, urllib3.exceptions.ProtocolError)
 
 
 @contextmanager
-def _reporting(address=None, path=None):
+def _reporting(address=None, path=None, operation=None):
     """Raise a botocore failure inside as MediaStoreServiceError naming the container ``address`` (and path).
 
     ``address`` is how messages name the container: its name in quotes, or "at <data endpoint URL>".
+    ``operation`` names the request when the error itself does not.
     """
     try:
         yield
-    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as error:
-        raise _failure(error, address, path) from error
+    except _service_errors() as error:
+        raise _failure(error, address, path, operation) from error
+
+
+# ---------------------------------------------------------------------------------------------------- retries
+
+
+# What a RetryPolicy attaches to the error it gives up on, as ``error.retry_record``.  ``answer_lost``: an
+# earlier attempt may have been carried out (its answer was lost), so "exists" or "not found" now can be its doing.
+RetryRecord = namedtuple("RetryRecord", ["operation", "attempts", "seconds", "budget", "budget_spent", "answer_lost"])
+
+
+def _is_transport_fault(error):
+    return type(error).__name__ in TRANSPORT_ERRORS or isinstance(error, urllib3.exceptions.ProtocolError)
+
+
+def _api_operation(function):
+    """The API name (PutObject) of a bound botocore client method, else None."""
+    meta = getattr(getattr(function, "__self__", None), "meta", None)
+    return getattr(meta, "method_to_api_mapping", {}).get(getattr(function, "__name__", None))
+
+
+class RetryPolicy:
+    """Retries a request on throttling, server errors and transport faults, with jittered exponential backoff,
+    until it succeeds or ``budget`` seconds have passed since its first attempt.
+
+    Used as a decorator (``policy(function)``), which is how amazon.aws's RetryingBotoClientWrapper and
+    paginated_query_with_retries take a retry.  The first wait is about ``delay`` seconds, each next one about
+    twice the last, at most MAX_RETRY_DELAY; each is drawn between half and all of that (jitter), so that
+    parallel requests throttled together do not come back together.  botocore's own retries are off
+    (``session_clients``), so every attempt is counted here.
+    """
+
+    def __init__(self, budget=DEFAULT_RETRY_BUDGET, delay=DEFAULT_RETRY_DELAY, extra_codes=(), clock=time.monotonic):
+        self.budget = budget
+        self.delay = delay
+        self.codes = frozenset(TRANSIENT_ERROR_CODES + tuple(extra_codes))
+        self._clock = clock
+
+    def also_on(self, codes):
+        """The same policy, also retrying the error ``codes``."""
+        return RetryPolicy(self.budget, self.delay, tuple(self.codes) + tuple(codes), self._clock)
+
+    def retries(self, error):
+        if isinstance(error, botocore.exceptions.ClientError):
+            response = error.response or {}
+            status = response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
+            return response.get("Error", {}).get("Code") in self.codes or status >= 500
+        return _is_transport_fault(error)
+
+    def wait_before(self, attempt):
+        """Seconds to wait before attempt number ``attempt`` (2 or more)."""
+        ceiling = min(MAX_RETRY_DELAY, self.delay * 2 ** (attempt - 2))
+        return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+    def __call__(self, function):
+        def retrying(*args, **kwargs):
+            return self.run(function, *args, **kwargs)
+
+        return retrying
+
+    def run(self, function, *args, **kwargs):
+        started = self._clock()
+        attempt, answer_lost = 0, False
+        while True:
+            attempt += 1
+            try:
+                return function(*args, **kwargs)
+            except _service_errors() as error:
+                spent = self._clock() - started
+                wait = self.wait_before(attempt + 1)
+                retry = self.retries(error)
+                if not retry or spent + wait > self.budget:
+                    error.retry_record = RetryRecord(
+                        _api_operation(function), attempt, spent, self.budget, retry, answer_lost
+                    )
+                    raise
+                answer_lost = answer_lost or (
+                    _is_transport_fault(error) and type(error).__name__ not in UNSENT_ERRORS
+                )
+            time.sleep(wait)
+
+
+def _answer_was_lost(error):
+    """True when an earlier attempt of the request that failed with ``error`` may have been carried out."""
+    record = getattr(error, "retry_record", None)
+    return bool(record and record.answer_lost)
+
+
+def retry_option_problems(options):
+    """Problems of the retry options (RETRY_ARGUMENT_SPEC) in ``options``."""
+    problems = []
+    budget, delay = options.get("retry_budget"), options.get("retry_delay")
+    if budget is not None and not (math.isfinite(budget) and budget >= 0):
+        problems.append(f"retry_budget: must be 0 or more seconds (0: no retry), got {budget}.")
+    if delay is not None and not (math.isfinite(delay) and delay > 0):
+        problems.append(f"retry_delay: must be more than 0 seconds, got {delay}.")
+    return problems
+
+
+def retry_policy(options):
+    """The RetryPolicy the retry options in ``options`` ask for (checked with retry_option_problems)."""
+    return RetryPolicy(options["retry_budget"], options["retry_delay"])
 
 
 # ---------------------------------------------------------------------------------------------------- clients
@@ -122,10 +256,10 @@ class MediaStoreClients:
     so a task that addresses a data endpoint directly never builds one.
     """
 
-    def __init__(self, new_client, busy_retry=BUSY_RETRY, transient_retry=TRANSIENT_RETRY):
+    def __init__(self, new_client, transient_retry=None, busy_retry=None):
         self._new_client = new_client
-        self.busy_retry = busy_retry
-        self.transient_retry = transient_retry
+        self.transient_retry = transient_retry or RetryPolicy()
+        self.busy_retry = busy_retry or self.transient_retry.also_on(BUSY_ERROR_CODES)
 
     @cached_property
     def _control_client(self):
@@ -159,26 +293,31 @@ def _merged_config(config, extra):
     return config.merge(extra if isinstance(extra, botocore.config.Config) else botocore.config.Config(**extra))
 
 
-def session_clients(region, endpoint_url, connect_params):
-    """MediaStoreClients building every client from one boto3 session.
+def session_clients(region, endpoint_url, connect_params, retry=None):
+    """MediaStoreClients building every client from one boto3 session, retrying with the RetryPolicy ``retry``.
 
-    The arguments are what amazon.aws's ``get_aws_connection_info`` returns (modules and plugins each have
-    one).  A session per client, as amazon.aws's ``client()`` makes, re-reads botocore's endpoint data each
-    time: a measurable part of a module's start-up.
+    The first three arguments are what amazon.aws's ``get_aws_connection_info`` returns (modules and plugins
+    each have one).  A session per client, as amazon.aws's ``client()`` makes, re-reads botocore's endpoint
+    data each time: a measurable part of a module's start-up.
     """
     params = dict(connect_params)
     try:
         session = boto3.session.Session(profile_name=params.pop("profile_name", None))
     except botocore.exceptions.BotoCoreError as error:
         raise MediaStoreServiceError("Could not start an AWS session", exception=error) from error
-    base_config = _merged_config(botocore.config.Config(user_agent_extra=USER_AGENT), params.pop("aws_config", None))
+    # One attempt per botocore call: the RetryPolicy retries, and counts every attempt against its budget.  An
+    # aws_config that sets botocore's retries wins; those attempts then run inside each of the policy's.
+    own_retries = botocore.config.Config(user_agent_extra=USER_AGENT, retries={"total_max_attempts": 1})
+    base_config = _merged_config(own_retries, params.pop("aws_config", None))
 
     def new_client(service, endpoint=None, config=None):
         try:
-            return session.client(
+            client = session.client(
                 service, region_name=region, endpoint_url=endpoint or endpoint_url,
                 config=_merged_config(base_config, config), **params
             )
+            client.meta.events.register("after-call", refuse_truncated_answer)
+            return client
         except botocore.exceptions.NoRegionError as error:
             raise MediaStoreServiceError(
                 "A region is required and none was found in the region option, the environment or the AWS "
@@ -187,14 +326,45 @@ def session_clients(region, endpoint_url, connect_params):
         except (ValueError, botocore.exceptions.BotoCoreError) as error:
             raise MediaStoreServiceError(f"Could not create the {service} client", exception=error) from error
 
-    return MediaStoreClients(new_client)
+    return MediaStoreClients(new_client, retry)
+
+
+def refuse_truncated_answer(http_response, model, **_kwargs):
+    """botocore's after-call hook: an answer shorter than its Content-Length is a transport fault.
+
+    botocore parses a JSON answer that a dropped connection cut short as an empty one, so a ListItems cut
+    half way would list no items at all, and a sync would take its objects for missing.
+    """
+    if model.has_streaming_output or model.http.get("method") == "HEAD":
+        return  # the body is read later (GetObject), or there is none (DescribeObject)
+    announced = http_response.headers.get("content-length", "")
+    received = len(http_response.content or b"")
+    if announced.isdigit() and received < int(announced):
+        raise botocore.exceptions.IncompleteReadError(actual_bytes=received, expected_bytes=int(announced))
 
 
 class MediaStoreModule(AnsibleAWSModule):
-    """AnsibleAWSModule whose clients come from one session (see ``session_clients``)."""
+    """AnsibleAWSModule with the retry options (RETRY_ARGUMENT_SPEC), whose clients come from one session."""
+
+    def __init__(self, argument_spec=None, **kwargs):
+        super().__init__(argument_spec=dict(argument_spec or {}, **RETRY_ARGUMENT_SPEC), **kwargs)
+        problems = retry_option_problems(self.params)
+        if problems:
+            self.fail_json(msg=" ".join(problems))
 
     def clients(self):
-        return session_clients(*get_aws_connection_info(self))
+        return session_clients(*get_aws_connection_info(self), retry=retry_policy(self.params))
+
+    def data_plane_or_pending(self, pending_allowed=True, config=None):
+        """The DataPlane of the options container or endpoint, or None in check mode (when ``pending_allowed``)
+        if the container does not exist yet: the task then predicts its run in the new, empty container.
+        """
+        try:
+            return self.clients().data_plane(self.params["container"], self.params["endpoint"], config=config)
+        except MissingContainerError:
+            if self.check_mode and pending_allowed:
+                return None
+            raise
 
     @classmethod
     def for_policy(cls, aspect, option, option_spec):
@@ -218,7 +388,8 @@ class MediaStoreModule(AnsibleAWSModule):
         Checks the options before any client exists, then reads, compares and (unless in check mode) applies
         the policy of the container.  Without a container (absent, or being deleted) the task fails with
         state=present, and with state=absent exits unchanged with ``unchanged_result``: there is no policy
-        to remove.
+        to remove.  In check mode, state=present plans against the empty container an earlier task would
+        create: ``container`` and ``current`` are then None.
         """
         aspect, option = self.policy_aspect, self.policy_option
         desired, problems = desired_policy(aspect, self.params, option)
@@ -229,6 +400,8 @@ class MediaStoreModule(AnsibleAWSModule):
             clients = self.clients()
             container = settled_container(clients, name)
             missing = missing_container_problem(container, name)
+            if missing and self.params["state"] == "present" and self.check_mode:
+                return None, None, plan_change(aspect, None, desired)  # as if in the new, empty container
             if missing and self.params["state"] == "present":
                 self.fail_json(msg=missing)
             if missing:
@@ -256,7 +429,7 @@ def describe_container(clients, name):
 
 def list_containers(clients):
     """Every container of the account and region (ListContainers, through botocore's paginator)."""
-    with _reporting():
+    with _reporting(operation="ListContainers"):
         result = paginated_query_with_retries(
             clients.control, "list_containers", clients.busy_retry,
             PaginationConfig={"PageSize": LIST_CONTAINERS_PAGE_SIZE},
@@ -299,8 +472,9 @@ def settled_container(clients, name, timeout=DEFAULT_WAIT_TIMEOUT):
 def resolve_data_endpoint(clients, name, timeout=DEFAULT_WAIT_TIMEOUT):
     """The data endpoint of container ``name``, waiting while it is CREATING."""
     container = settled_container(clients, name, timeout)
-    if container is None:
-        raise MediaStoreServiceError(f"Container {name!r} does not exist.")
+    missing = missing_container_problem(container, name)
+    if missing:
+        raise MissingContainerError(missing)
     if container.get("Status") != "ACTIVE" or not container.get("Endpoint"):
         raise MediaStoreServiceError(
             f"Container {name!r} is {container.get('Status')} and has no data endpoint; "
@@ -318,6 +492,8 @@ def create_container(clients, name, tags=None):
         try:
             return clients.control_transient.create_container(aws_retry=True, **params)["Container"]
         except is_boto3_error_code("ContainerInUseException") as error:
+            if _answer_was_lost(error):  # "exists" then is this task's own earlier attempt
+                return describe_container(clients, name)
             raise MediaStoreServiceError(
                 f"Could not create container {name!r}: MediaStore says it exists already "
                 "(created by someone else while this task ran?)",
@@ -338,11 +514,18 @@ def delete_container(clients, name):
         except is_boto3_error_code("ContainerNotFoundException"):
             pass
         except is_boto3_error_code("ContainerInUseException") as error:  # pylint: disable=duplicate-except
+            # After a lost answer, "in use" can be this task's own earlier attempt: the container is DELETING.
+            if _answer_was_lost(error) and _is_deleting_or_gone(describe_container(clients, name)):
+                return
             raise MediaStoreServiceError(
                 f"MediaStore refused to delete container {name!r}: it is not empty (objects were added "
                 "while this task ran?) or is busy. Set force: true to delete every object in it first",
                 exception=error,
             ) from error
+
+
+def _is_deleting_or_gone(container):
+    return container is None or container.get("Status") == "DELETING"
 
 
 def read_tags(clients, container):
@@ -435,27 +618,30 @@ def describe_object(data, path):
 
 
 def stream_object(data, path, sink=None):
-    """SHA-256 and size of the object's content, streamed (and written to ``sink`` when given)."""
-    with _reporting(data.address, path):
-        body = data.client.get_object(Path=path, aws_retry=True)["Body"]
+    """SHA-256 and size of the object's content, streamed (and written to ``sink`` when given).
+
+    A read that breaks off is retried from the start, ``sink`` emptied first (it must be seekable).
+    """
+
+    def read_once():
+        if sink is not None:
+            sink.seek(0)
+            sink.truncate()
+        body = data.client.get_object(Path=path)["Body"]
         try:
             return sha256_of_chunks(body.iter_chunks(CHUNK_BYTES), sink=sink)
         finally:
             body.close()
 
+    with _reporting(data.address, path, "GetObject"):
+        return data.retry(read_once)()
 
-def object_sha256(data, path, pace=None, attempts=CONTENT_READ_ATTEMPTS):
-    """SHA-256 of the object's content; a read that breaks off is read again. ``pace()`` runs before each read."""
-    attempt = 1
-    while True:
-        if pace is not None:
-            pace()
-        try:
-            return stream_object(data, path)[0]
-        except MediaStoreServiceError as error:
-            if attempt >= attempts or not isinstance(error.exception, botocore.exceptions.BotoCoreError):
-                raise
-        attempt += 1
+
+def object_sha256(data, path, pace=None):
+    """SHA-256 of the object's content. ``pace()`` runs before the read."""
+    if pace is not None:
+        pace()
+    return stream_object(data, path)[0]
 
 
 def put_object(data, path, open_body, sha256, content_type, cache_control=None, storage_class=None,
@@ -481,7 +667,7 @@ def put_object(data, path, open_body, sha256, content_type, cache_control=None, 
                 body = ChunkedBody(body)
             return data.client.put_object(Body=body, **params)
 
-    with _reporting(data.address, path):
+    with _reporting(data.address, path, "PutObject"):
         response = data.retry(put_once)()
     stored_sha256 = (response.get("ContentSHA256") or "").lower()
     if stored_sha256 != sha256 and (stored_sha256 or require_sha256):
@@ -493,12 +679,12 @@ def put_object(data, path, open_body, sha256, content_type, cache_control=None, 
 
 
 def delete_object(data, path):
-    """DeleteObject; False when the object was already gone."""
+    """DeleteObject; False when the object was already gone (not when this call's own lost attempt removed it)."""
     with _reporting(data.address, path):
         try:
             data.client.delete_object(Path=path, aws_retry=True)
-        except is_boto3_error_code("ObjectNotFoundException"):
-            return False
+        except is_boto3_error_code("ObjectNotFoundException") as error:
+            return _answer_was_lost(error)
     return True
 
 
@@ -518,7 +704,7 @@ def list_folder(data, path, page_size=LIST_ITEMS_PAGE_SIZE):
     Each item gets a ``Path`` key: its full path from the container root.
     """
     params = {"Path": path} if path else {}
-    with _reporting(data.address, path or None):
+    with _reporting(data.address, path or None, "ListItems"):
         result = paginated_query_with_retries(
             data.client, "list_items", data.retry, PaginationConfig={"PageSize": page_size}, **params
         )

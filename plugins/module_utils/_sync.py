@@ -14,6 +14,7 @@ import time
 from collections import namedtuple
 
 from ansible_collections.elemental.mediastore.plugins.module_utils._names import (
+    endpoint_problems,
     folder_path_problems,
     normalise_path,
     object_path_problems,
@@ -47,6 +48,8 @@ Plan = namedtuple("Plan", ["uploads", "deletions", "unchanged"])
 def option_problems(params):
     """Problems of the sync options that need no file system and no service."""
     problems = folder_path_problems(normalise_path(params.get("prefix")), "prefix")
+    if params.get("endpoint") is not None:
+        problems += endpoint_problems(params["endpoint"])
     for option in ("include", "exclude"):
         problems += _pattern_list_problems(params.get(option), option)
     for option, value_key in (("cache_control_rules", "cache_control"), ("content_type_rules", "content_type")):
@@ -287,25 +290,34 @@ def upload_phases(uploads):
 
 
 def sync_diff(plan, remote, prefix):
-    """before/after of the objects the plan touches only (unchanged objects are left out)."""
+    """before/after as text, one line per object the plan touches (unchanged objects are left out).
+
+    ``before`` describes each replaced or deleted object; ``after`` says what happens to each path: "upload
+    (new)", "upload (changed: <reason>)" or "delete".  Lines are sorted by path, so a unified diff pairs the two
+    lines of a path instead of interleaving multi-line blocks.
+    """
     before, after = {}, {}
     for upload in plan.uploads:
         existing = remote.get(upload.local.relative_path)
         if existing:
             before[upload.path] = _remote_summary(existing)
-        after[upload.path] = {
-            "size": upload.local.size,
-            "content_type": upload.content_type,
-            "cache_control": upload.cache_control,
-            "reason": upload.reason,
-        }
+        action = "upload (new)" if upload.reason == "new" else f"upload (changed: {upload.reason})"
+        details = [action, f"{upload.local.size} bytes", upload.content_type]
+        if upload.cache_control:
+            details.append(f"Cache-Control {upload.cache_control}")
+        after[upload.path] = ", ".join(details)
     for path in plan.deletions:
         before[path] = _remote_summary(remote[relative_to_prefix(prefix, path)])
-    return {"before": before, "after": after}
+        after[path] = "delete"
+    return {"before": _lines(before), "after": _lines(after)}
+
+
+def _lines(by_path):
+    return "".join(f"{path}: {by_path[path]}\n" for path in sorted(by_path))
 
 
 def _remote_summary(remote):
-    return {"size": remote.size, "content_type": remote.content_type, "last_modified": iso_time(remote.last_modified)}
+    return f"{remote.size} bytes, {remote.content_type}, modified {iso_time(remote.last_modified)}"
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ notes:
     a new container to become C(ACTIVE) before applying them.
   - Only an empty container can be deleted; see O(force).
 author:
-  - Contributors to the elemental.mediastore collection (!UNKNOWN)
+  - elemental.mediastore contributors (@elemental-mediastore)
 options:
   name:
     description:
@@ -82,9 +82,12 @@ options:
     description:
       - With O(state=absent), delete every object of the container (in every folder) before deleting the container.
       - Without it, deleting a container that still holds objects fails and deletes nothing.
+      - With O(state=present) it is refused, as are O(tags), O(access_logging), O(lifecycle_policy) and
+        O(metric_policy) with O(state=absent).
     type: bool
     default: false
 extends_documentation_fragment:
+  - elemental.mediastore.retries
   - elemental.mediastore.attributes
   - elemental.mediastore.wait
   - amazon.aws.common.modules
@@ -293,11 +296,25 @@ MANAGED_POLICIES = (LIFECYCLE_POLICY, METRIC_POLICY)
 DELETE_WORKERS = 8
 # Objects uploaded while force empties the container are caught by another pass; after these many, give up.
 EMPTYING_PASSES = 3
+# What a container has; with state=absent there is no container left to have it.
+ASPECT_OPTIONS = ("tags", "access_logging", "lifecycle_policy", "metric_policy")
+
+
+def state_problems(params):
+    """Options that make no sense with the task's state."""
+    if params["state"] == "present":
+        return ["force: applies to state=absent only (it deletes every object first)."] if params["force"] else []
+    return [
+        f"{option}: does not apply with state=absent, which deletes the container; remove {option} "
+        "or set state=present."
+        for option in ASPECT_OPTIONS
+        if params[option] is not None
+    ]
 
 
 def desired_state(params):
     """``(desired, problems)``: the options in the form the comparisons use, and every problem in them."""
-    problems = container_name_problems(params["name"], "name")
+    problems = container_name_problems(params["name"], "name") + state_problems(params)
     if params["wait_timeout"] < 0:
         problems.append(f"wait_timeout: must be 0 or more seconds, not {params['wait_timeout']}.")
     tags = normalise_tags(params["tags"])

@@ -19,7 +19,7 @@ notes:
   - MediaStore answers policy and tag requests only for an C(ACTIVE) container; for a container that is
     C(CREATING) or C(DELETING), the tags and policies are returned as V(null).
 author:
-  - Contributors to the elemental.mediastore collection (!UNKNOWN)
+  - elemental.mediastore contributors (@elemental-mediastore)
 options:
   name:
     description:
@@ -28,6 +28,7 @@ options:
       - When not set, every container is listed, without tags and policies.
     type: str
 extends_documentation_fragment:
+  - elemental.mediastore.retries
   - elemental.mediastore.attributes
   - amazon.aws.common.modules
   - amazon.aws.region.modules

@@ -20,9 +20,11 @@ description:
   - Downloads are written to a temporary file next to O(dest) and renamed into place only when complete, so an
     interrupted download never leaves a partial file, and an existing O(dest) stays as it was.
   - In check mode no object is written or deleted and no local file is written; reads still happen, so
-    C(changed) and the diff are what a real run would report.
+    C(changed) and the diff are what a real run would report. A container (O(container)) that does not exist yet
+    counts, in check mode, as the new, empty container an earlier task would create (RV(container_pending));
+    outside check mode a missing container fails.
 author:
-  - Contributors to the elemental.mediastore collection (!UNKNOWN)
+  - elemental.mediastore contributors (@elemental-mediastore)
 options:
   path:
     description:
@@ -103,6 +105,7 @@ options:
     choices: [different, always, never]
     default: different
 extends_documentation_fragment:
+  - elemental.mediastore.retries
   - elemental.mediastore.attributes
   - elemental.mediastore.data_plane
   - ansible.builtin.files
@@ -218,6 +221,13 @@ object:
       returned: when known
       type: str
       sample: 74b5fdb517f126ae1be3a5e6cd2b8b1cf0a1e8c0f1d1e2b7b6f4f1a4f9e87a9d
+container_pending:
+  description:
+    - The container does not exist yet (check mode, before the task that creates it has really run); the result
+      is what the task would do in the new, empty container.
+  returned: in check mode, when the container does not exist
+  type: bool
+  sample: true
 dest:
   description: The local file of a download.
   returned: when O(dest) is set
@@ -233,6 +243,7 @@ import tempfile
 
 from ansible_collections.elemental.mediastore.plugins.module_utils._names import (
     container_name_problems,
+    endpoint_problems,
     normalise_path,
     object_path_problems,
 )
@@ -335,9 +346,7 @@ def addressing_problems(params):
         return container_name_problems(params["container"], "container")
     if not params["endpoint"]:  # an explicit null passes required_one_of
         return ["container, endpoint: exactly one of them is required."]
-    if not params["endpoint"].startswith(("http://", "https://")):
-        return [f"endpoint: {params['endpoint']!r} must be an http:// or https:// URL."]
-    return []
+    return endpoint_problems(params["endpoint"])
 
 
 def request_problems(params, path):
@@ -361,9 +370,14 @@ def request_problems(params, path):
 # ---- the three things the module does ----
 
 
+def pending_flag(data):
+    return {} if data else {"container_pending": True}
+
+
 def ensure_uploaded(module, data, path, source):
+    """``data`` None: check mode, in a container that does not exist yet."""
     params = module.params
-    current_description = describe_object(data, path)
+    current_description = describe_object(data, path) if data else None
     current = object_view(path, current_description) if current_description else None
     content_type = params["content_type"] or guess_content_type(path)
     desired = desired_object_view(path, source.size, content_type, params["cache_control"], source.sha256, current)
@@ -378,7 +392,7 @@ def ensure_uploaded(module, data, path, source):
 
     diff = {"before": object_diff_view(current), "after": object_diff_view(desired)}
     if module.check_mode:
-        module.exit_json(changed=True, object=desired, diff=diff)
+        module.exit_json(changed=True, object=desired, diff=diff, **pending_flag(data))
     response = put_object(
         data, path, source.open, source.sha256, content_type, desired["cache_control"],
         params["storage_class"], params["upload_availability"], source=source.option,
@@ -456,9 +470,10 @@ def ensure_downloaded(module, data, path):
 
 
 def ensure_absent(module, data, path):
-    current_description = describe_object(data, path)
+    """``data`` None: check mode, in a container that does not exist yet."""
+    current_description = describe_object(data, path) if data else None
     if current_description is None:
-        module.exit_json(changed=False, diff={"before": {}, "after": {}})
+        module.exit_json(changed=False, diff={"before": {}, "after": {}}, **pending_flag(data))
     diff = {"before": object_diff_view(object_view(path, current_description)), "after": {}}
     if not module.check_mode:
         # Gone in between (another writer): the end state is the one asked for, and this task did not cause it.
@@ -498,7 +513,8 @@ def main():
         module.fail_json(msg=" ".join(problems))
 
     try:
-        data = module.clients().data_plane(container=params["container"], endpoint=params["endpoint"])
+        # A download from a container that does not exist yet fails in check mode too, as the real run would.
+        data = module.data_plane_or_pending(pending_allowed=params["state"] == "absent" or source is not None)
         if params["state"] == "absent":
             ensure_absent(module, data, path)
         elif source is not None:

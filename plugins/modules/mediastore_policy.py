@@ -49,10 +49,13 @@ notes:
     default policy as no policy, so O(state=absent) on a container that has only the default policy reports no
     change, and RV(policy) after a removal is that default policy.
   - A new policy can take up to five minutes to take effect on AWS.
-  - Check mode reads the container and its policy and makes no change.
+  - Check mode reads the container and its policy and makes no change. In check mode a container that does not
+    exist yet counts as the new, empty container an earlier task would create (RV(container_pending)); outside
+    check mode a missing container fails.
 author:
-  - Contributors to the elemental.mediastore collection (!UNKNOWN)
+  - elemental.mediastore contributors (@elemental-mediastore)
 extends_documentation_fragment:
+  - elemental.mediastore.retries
   - elemental.mediastore.attributes
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -60,6 +63,11 @@ extends_documentation_fragment:
 """
 
 EXAMPLES = r"""
+- name: The container the policies below apply to (its ARN names the resources)
+  elemental.mediastore.mediastore_container:
+    name: live-origin
+  register: live_origin
+
 - name: Public read over HTTPS, for a CloudFront distribution in front of the container
   elemental.mediastore.mediastore_policy:
     container: live-origin
@@ -72,7 +80,7 @@ EXAMPLES = r"""
           Action:
             - mediastore:GetObject
             - mediastore:DescribeObject
-          Resource: "arn:aws:mediastore:us-west-2:111122223333:container/live-origin/*"
+          Resource: "{{ live_origin.container.arn }}/*"
           Condition:
             Bool:
               aws:SecureTransport: "true"
@@ -81,6 +89,11 @@ EXAMPLES = r"""
   elemental.mediastore.mediastore_policy:
     container: vod-masters
     policy: "{{ lookup('ansible.builtin.template', 'vod-masters-policy.json.j2') }}"
+
+- name: The vod-masters container, for its ARN
+  elemental.mediastore.mediastore_container_info:
+    name: vod-masters
+  register: vod_masters
 
 - name: The same, written inline as a dictionary
   elemental.mediastore.mediastore_policy:
@@ -93,7 +106,7 @@ EXAMPLES = r"""
           Principal:
             AWS: "arn:aws:iam::111122223333:root"
           Action: mediastore:*
-          Resource: "arn:aws:mediastore:us-west-2:111122223333:container/vod-masters/*"
+          Resource: "{{ vod_masters.containers[0].arn }}/*"
           Condition:
             Bool:
               aws:SecureTransport: "true"
@@ -105,7 +118,7 @@ EXAMPLES = r"""
             - mediastore:GetObject
             - mediastore:DescribeObject
             - mediastore:ListItems
-          Resource: "arn:aws:mediastore:us-west-2:111122223333:container/vod-masters/*"
+          Resource: "{{ vod_masters.containers[0].arn }}/*"
           Condition:
             Bool:
               aws:SecureTransport: "true"
@@ -145,9 +158,19 @@ container_arn:
   returned: when the container exists
   type: str
   sample: "arn:aws:mediastore:us-west-2:111122223333:container/live-origin"
+container_pending:
+  description:
+    - The container does not exist yet (check mode, before the task that creates it has really run); the result
+      is what the task would do to the new, empty container.
+  returned: in check mode, when the container does not exist
+  type: bool
+  sample: true
 """
 
-from ansible_collections.elemental.mediastore.plugins.module_utils._container_policy import is_default_policy
+from ansible_collections.elemental.mediastore.plugins.module_utils._container_policy import (
+    canonical_policy,
+    is_default_policy,
+)
 from ansible_collections.elemental.mediastore.plugins.module_utils._policies import ACCESS_POLICY
 from ansible_collections.elemental.mediastore.plugins.module_utils._service import MediaStoreModule
 
@@ -155,12 +178,14 @@ from ansible_collections.elemental.mediastore.plugins.module_utils._service impo
 def main():
     module = MediaStoreModule.for_policy(ACCESS_POLICY, "policy", dict(type="raw"))
     container, current, change = module.run_policy_task(policy={}, policy_is_default=False)
+    # No container: check mode predicting the run after an earlier task creates it.
+    about_container = dict(container_arn=container["ARN"]) if container else dict(container_pending=True)
     module.exit_json(
         changed=change.action is not None,
         policy=change.after or {},
-        policy_is_default=is_default_policy(change.after, container["ARN"]),
-        container_arn=container["ARN"],
-        diff=dict(before=current or {}, after=change.after or {}),
+        policy_is_default=bool(container) and is_default_policy(change.after, container["ARN"]),
+        diff=dict(before=canonical_policy(current) or {}, after=canonical_policy(change.after) or {}),
+        **about_container,
     )
 
 

@@ -20,9 +20,11 @@ description:
     manifests and deletions are not attempted; they are listed in RV(failures) and the next run completes them.
   - Check mode returns the exact plan (the same RV(uploaded), RV(deleted) and RV(unchanged) a real run reports)
     and makes no write request. With O(file_change_strategy=checksum) it reads remote objects to compare them.
+    A container (O(container)) that does not exist yet counts, in check mode, as the new, empty container an
+    earlier task would create (RV(container_pending)); outside check mode a missing container fails.
   - Use M(elemental.mediastore.mediastore_object) for a single file.
 author:
-  - Contributors to the elemental.mediastore collection (!UNKNOWN)
+  - elemental.mediastore contributors (@elemental-mediastore)
 options:
   src:
     description:
@@ -140,6 +142,7 @@ options:
       - Unset, requests are limited by O(max_concurrency) only; throttled requests are retried.
     type: float
 extends_documentation_fragment:
+  - elemental.mediastore.retries
   - elemental.mediastore.attributes
   - elemental.mediastore.data_plane
   - amazon.aws.common.modules
@@ -292,25 +295,29 @@ prefix:
   returned: always
   type: str
   sample: vod/movie1
+container_pending:
+  description:
+    - The container does not exist yet (check mode, before the task that creates it has really run); the result
+      is what the task would do in the new, empty container.
+  returned: in check mode, when the container does not exist
+  type: bool
+  sample: true
 diff:
   description:
-    - The objects the run changes (in check mode, would change), keyed by path; unchanged objects are left out.
-    - C(before) holds the size, content type and modification time of replaced and deleted objects;
-      C(after) the size, content type, Cache-Control and reason of uploaded ones.
+    - The objects the run changes (in check mode, would change), as text with one line per path, sorted by path;
+      unchanged objects are left out.
+    - >-
+      C(before) gives the size, content type and modification time of each replaced or deleted object; C(after)
+      says what happens to each path (C(upload (new)) or C(upload (changed: <reason>)), with the size, content type
+      and Cache-Control; or C(delete)).
   returned: always
   type: dict
   sample:
-    before:
-      live/channel1/segment_00001.ts:
-        size: 102400
-        content_type: video/MP2T
-        last_modified: "2026-11-21T19:00:00+00:00"
-    after:
-      live/channel1/segment_00004.ts:
-        size: 102400
-        content_type: video/MP2T
-        cache_control: max-age=31536000
-        reason: new
+    before: |
+      live/channel1/segment_00001.ts: 102400 bytes, video/MP2T, modified 2026-11-21T19:00:00+00:00
+    after: |
+      live/channel1/segment_00001.ts: delete
+      live/channel1/segment_00004.ts: upload (new), 102400 bytes, video/MP2T, Cache-Control max-age=31536000
 """
 
 import io
@@ -335,6 +342,7 @@ from ansible_collections.elemental.mediastore.plugins.module_utils._service impo
     walk_items,
 )
 from ansible_collections.elemental.mediastore.plugins.module_utils._sync import (
+    PROBLEMS_SHOWN,
     STRATEGIES,
     Plan,
     RateLimiter,
@@ -529,9 +537,12 @@ ARGUMENT_SPEC = dict(
 
 
 def make_plan(data, files, params, limiter):
-    """``(plan, remote, digests, failures, undecided)``: read the remote side, compare, decide."""
+    """``(plan, remote, digests, failures, undecided)``: read the remote side, compare, decide.
+
+    ``data`` None: check mode, in a container that does not exist yet (nothing remote).
+    """
     prefix = normalise_path(params["prefix"])
-    remote = list_remote(data, prefix, limiter)
+    remote = list_remote(data, prefix, limiter) if data else {}
     digests, failures, undecided = {}, [], set()
     if params["file_change_strategy"] == "checksum":
         digests, failures, undecided = compare_checksums(
@@ -580,9 +591,7 @@ def synchronise(module, files):
     # max_concurrency threads share this client: give it as many pooled connections, or urllib3
     # throws surplus connections away and every request pays for a new one.
     connections = max(params["max_concurrency"], LIST_CONCURRENCY)
-    data = module.clients().data_plane(
-        container=params["container"], endpoint=params["endpoint"], config={"max_pool_connections": connections}
-    )
+    data = module.data_plane_or_pending(config={"max_pool_connections": connections})
     plan, remote, digests, failures, undecided = make_plan(data, files, params, limiter)
     if module.check_mode:
         uploaded, done = check_mode_outcome(plan, digests, params["max_concurrency"], failures)
@@ -602,6 +611,8 @@ def synchronise(module, files):
         prefix=prefix,
         diff=sync_diff(done, remote, prefix),
     )
+    if data is None:
+        result["container_pending"] = True
     return result, len(plan.uploads) + len(plan.deletions) + len(undecided)
 
 
@@ -620,10 +631,11 @@ def main():
     failures = result["failures"]
     if failures:
         counts = result["counts"]
+        listed = "; ".join(f"{failure['path']}: {failure['error']}" for failure in failures[:PROBLEMS_SHOWN])
+        more = f"; and {len(failures) - PROBLEMS_SHOWN} more (see failures)" if len(failures) > PROBLEMS_SHOWN else ""
         module.fail_json(
             msg=f"{len(failures)} of {attempted} sync operations failed "
-            f"({counts['uploaded']} uploaded, {counts['deleted']} deleted); "
-            f"first: {failures[0]['path']}: {failures[0]['error']}",
+            f"({counts['uploaded']} uploaded, {counts['deleted']} deleted): {listed}{more}",
             **result,
         )
     module.exit_json(**result)

@@ -43,6 +43,22 @@ PROOFS = [
       'objects that are missing (`failures`), reports as uploaded exactly what the endpoint stored, and a '
       're-run uploads exactly the missing ones and converges'),
      '`test_faults.py::test_dropped_uploads_converge_or_fail_listing_what_is_missing`'),
+    (('With 30 % ThrottlingException, 10 % InternalServerError and 5 % dropped connections (half before the '
+      'request is carried out, half after it, the answer lost) on every operation, ten 200-file syncs each '
+      'converge to exactly the local tree (every object read back by SHA-256) and a re-run under the same faults '
+      'reports no change and sends no write'),
+     '`test_faults_sync.py::test_ten_syncs_of_200_files_converge_exactly_under_mixed_faults`'),
+    (('Under the same mix, ten containers with every option (tags, access logging, policy, CORS, lifecycle, '
+      'metric policy) converge to the state a clean endpoint reaches, every task reports changed, and a re-run '
+      'reports no change and sends no write'),
+     '`test_faults_control.py::test_ten_containers_with_every_option_converge_under_mixed_faults`'),
+    (('Six dropped connections in a row (three before the request is carried out, three after) on each write '
+      'operation (CreateContainer, Tag/UntagResource, Put/Delete of all four policies, Start/StopAccessLogging, '
+      'PutObject, DeleteObject, DeleteContainer) are retried to the requested state, each task reporting changed'),
+     '`test_faults_control.py::test_six_dropped_connections_in_a_row_on_each_write_converge`'),
+    (('A sync whose retry budget is spent fails, lists every missing object in `failures` and its message, '
+      'uploads no manifest while a segment is missing, and reports `changed` for what it did write'),
+     '`test_faults_sync.py::test_a_sync_out_of_budget_fails_naming_every_missing_path_and_holds_back_manifests`'),
     (('Bad input (names, paths, policies, rules, sizes, types, conflicting options): at least 10 cases per '
       'module and for the lookup, each refused with a message naming the option and the rule, and no '
       'request reaches the endpoint'),
@@ -70,13 +86,24 @@ PROOFS = [
 
 FINDINGS = """## Findings
 
+* Fixed (issue 12): botocore parses a JSON answer that a dropped connection cut short as an empty one, so a
+  `ListItems` cut half way listed no items and a sync under faults uploaded a whole folder again (and could
+  report it as new). Every client now treats an answer shorter than its `Content-Length` as a transport fault,
+  retried like the others.
+* Fixed (issue 12): transport faults (connection closed or reset, timeouts, answers cut off) were not retried:
+  six dropped connections in a row failed `mediastore_container` and `mediastore_object`, and a 200-file sync with
+  30 % of uploads dropped failed with 8 objects missing. One retry policy now covers every request within
+  `retry_budget`; a retried `CreateContainer`, `DeleteContainer` or `DeleteObject` whose first answer was lost
+  counts the work already done as its own.
 * Fixed: `list_items` with `item_type: files` failed with Ansible's own "Invalid value 'files' for config
   'item_type'", which names the option but not the allowed values (the option's `choices` made Ansible refuse the
   value before the lookup's own check ran). The lookup now checks the value itself: "item_type: must be one of
   all, object, folder, got 'files'."
-* A list-of-dicts option given a string element (`mediastore_cors` `rules: ["GET"]`) fails with ansible-core's
-  "dictionary requested, could not parse JSON or key=value", without the option's name. The check runs in
-  ansible-core before the module; kept as a strict xfail to show when ansible-core improves it.
+* Fixed: a list-of-dicts option given a string element (`mediastore_cors` `rules: ["GET"]`) failed with
+  ansible-core's "dictionary requested, could not parse JSON or key=value", without the option's name. The rules
+  no longer have an ansible-core sub-option spec: the message now names `rules` ("Elements value for option
+  'rules' is of type str ..."), and the module checks each rule's keys itself (unknown keys and a missing
+  origin get its own messages). The strict xfail that tracked it is a plain test now.
 * The authentication error used to open with an internal step name ("MediaStore call failed in
   settled_container: ..."); it now reads "MediaStore refused or failed the request: ... (InvalidSignatureException)".
 * Objects under a `seconds_since_create` (transient data) rule are not listed by `ListItems`, as on MediaStore, so
@@ -103,6 +130,9 @@ def flatten(prefix, value):
 SECTIONS = [
     ("faults_throttling_server_errors", "Throttling and server errors on every operation (origin role, 200 files)"),
     ("faults_dropped_connections", "Dropped connections during uploads (30 % of PutObject, 200 files)"),
+    ("faults_mixed_sync", "30 % throttling, 10 % server errors, 5 % drops: ten 200-file syncs"),
+    ("faults_mixed_containers", "30 % throttling, 10 % server errors, 5 % drops: ten containers, every option"),
+    ("faults_six_drops_each_write", "Six dropped connections in a row on each write operation"),
     ("check_mode", "Check mode over drift (6 modules, the lookup, the role)"),
     ("secrets", "Secrets with -vvv and botocore endpoint logs"),
     ("wrong_secret", "Wrong secret key: the message each module and the lookup gives"),

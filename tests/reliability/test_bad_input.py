@@ -63,6 +63,11 @@ CASES = {
             "metric_policy_rules": [{"object_group": "a/*", "object_group_name": "same"},
                                     {"object_group": "b/*", "object_group_name": "same"}]}},
          "metric_policy", r"unique|twice|more than once|duplicate"),
+        ("tags with state absent", {"name": C, "state": "absent", "tags": {"team": "x"}}, "tags", r"state=absent"),
+        ("lifecycle with state absent", {"name": C, "state": "absent", "lifecycle_policy": {}}, "lifecycle_policy",
+         r"state=absent"),
+        ("force with state present", {"name": C, "force": True}, "force", r"state=absent"),
+        ("tag value with a line break", {"name": C, "tags": {"team": "a\r\nb"}}, "tags", r"not valid"),
     ],
     "mediastore_container_info": [
         ("empty name", {"name": ""}, "name", r"1 to 255|at least 1|empty"),
@@ -90,6 +95,16 @@ CASES = {
             Action="mediastore:PutObject", Condition=None))}, "policy", r"securetransport"),
         ("not ASCII", {"container": C, "policy": policy(statement(Sid="Lécture"))}, "policy", r"ascii"),
         ("unknown state", {"container": C, "state": "gone"}, "state", r"one of"),
+        ("Condition a list", {"container": C, "policy": policy(statement(Condition=[SECURE]))}, "policy",
+         r"Condition .* must be a mapping of condition operator"),
+        ("Condition value a mapping", {"container": C, "policy": policy(statement(
+            Condition={"IpAddress": {"aws:SourceIp": {"cidr": "10.0.0.0/8"}}}))}, "policy", r"Condition key"),
+        ("Action a mapping", {"container": C, "policy": policy(statement(Action={"a": 1}))}, "policy",
+         r"Action .* string or a list of strings"),
+        ("Principal a list", {"container": C, "policy": policy(statement(Principal=["*"]))}, "policy",
+         r"Principal .* \"\*\" or a mapping"),
+        ("policy with state absent", {"container": C, "state": "absent", "policy": policy(statement())}, "policy",
+         r"state=absent"),
     ],
     "mediastore_cors": [
         ("bad container", {"container": "a b", "rules": cors()}, "container", r"letters|characters"),
@@ -104,9 +119,17 @@ CASES = {
         ("huge max age", {"container": C, "rules": cors(max_age_seconds=2147483648)}, "max_age_seconds",
          r"2147483647|2,147,483,647"),
         ("no methods", {"container": C, "rules": cors(allowed_methods=None)}, "allowed_methods", r"required|missing"),
-        pytest.param("rule not a dict", {"container": C, "rules": ["GET"]}, "rules", r"dict", marks=pytest.mark.xfail(
-            strict=True, reason="ansible-core's own element check says only 'dictionary requested, could not parse "
-                                "JSON or key=value', without the option")),
+        ("rule not a dict", {"container": C, "rules": ["GET"]}, "rules", r"dict"),
+        ("origin with CR LF", {"container": C, "rules": cors(
+            allowed_origins=["https://a.example.com\r\nX-Injected: 1"])}, "allowed_origins", r"control characters"),
+        ("header with LF", {"container": C, "rules": cors(allowed_headers=["Range\nX"])}, "allowed_headers",
+         r"control characters"),
+        ("expose header with NUL", {"container": C, "rules": cors(expose_headers=["ETag\u0000"])}, "expose_headers",
+         r"control characters"),
+        ("origin with DEL", {"container": C, "rules": cors(allowed_origins=["https://a.example.com\u007f"])},
+         "allowed_origins", r"control characters"),
+        ("unknown rule key", {"container": C, "rules": cors(allowed_origin=["*"])}, "allowed_origin", r"unknown"),
+        ("rules with state absent", {"container": C, "state": "absent", "rules": cors()}, "rules", r"state=absent"),
     ],
     "mediastore_object": [
         ("empty path", {"container": C, "path": "", "content": "x"}, "path", r"required|empty|at least"),
@@ -124,6 +147,19 @@ CASES = {
         ("endpoint not a URL", {"endpoint": "ftp://example.com/x", "path": "a.ts", "content": "x"}, "endpoint",
          r"http"),
         ("file over 25 MiB", {"container": C, "path": "big.ts", "src": "{{ playbook_dir }}/big.ts"}, "src", r"25"),
+        ("path with ..", {"container": C, "path": "o/../c.txt", "content": "x"}, "path", r"'\.\.'.*not allowed"),
+        ("path with .", {"container": C, "path": "o/./c.txt", "content": "x"}, "path", r"'\.'.*not allowed"),
+        ("path with two bad names", {"container": C, "path": "a b/c d.ts", "content": "x"}, "path",
+         r"'a b', 'c d\.ts' are not valid"),
+        ("content type with CR LF", {"container": C, "path": "a.ts", "content": "x",
+                                     "content_type": "video/MP2T\r\nX-Injected: 1"}, "content_type",
+         r"valid content type"),
+        ("cache control with LF", {"container": C, "path": "a.ts", "content": "x", "cache_control": "max-age=2\nX: 1"},
+         "cache_control", r"printable ASCII"),
+        ("cache control with NUL", {"container": C, "path": "a.ts", "content": "x", "cache_control": "max-age=2\u0000"},
+         "cache_control", r"printable ASCII"),
+        ("endpoint with CR LF", {"endpoint": "http://127.0.0.1:1/data/x\r\nX: 1", "path": "a.ts", "content": "x"},
+         "endpoint", r"control characters"),
     ],
     "mediastore_sync": [
         ("bad container", {"container": "a b", "src": "{{ playbook_dir }}/tree"}, "container", r"letters|characters"),
@@ -143,6 +179,16 @@ CASES = {
         ("container and endpoint", {"container": C, "endpoint": "http://127.0.0.1:1/data/x",
                                     "src": "{{ playbook_dir }}/tree"}, "endpoint",
          r"mutually exclusive|exactly one|one of"),
+        ("prefix ../x", {"container": C, "src": "{{ playbook_dir }}/tree", "prefix": "../x"}, "prefix",
+         r"'\.\.'.*not allowed"),
+        ("prefix with .", {"container": C, "src": "{{ playbook_dir }}/tree", "prefix": "live/./x"}, "prefix",
+         r"'\.'.*not allowed"),
+        ("cache control rule with CR LF", {"container": C, "src": "{{ playbook_dir }}/tree", "cache_control_rules": [
+            {"pattern": "*.ts", "cache_control": "max-age=2\r\nX: 1"}]}, "cache_control_rules[0].cache_control",
+         r"printable ASCII"),
+        ("content type rule with LF", {"container": C, "src": "{{ playbook_dir }}/tree", "content_type_rules": [
+            {"pattern": "*.ts", "content_type": "video/MP2T\nX: 1"}]}, "content_type_rules[0].content_type",
+         r"valid content type"),
     ],
     "list_items": [
         ("bad container", {"container": "a b"}, "container", r"letters|characters"),
@@ -158,6 +204,10 @@ CASES = {
         ("term with space", {"container": C, "_terms": ["live/a b"]}, "_terms", r"letters|characters"),
         ("term 11 folders", {"container": C, "_terms": ["/".join("f" * 11)]}, "_terms", r"10"),
         ("term a dict", {"container": C, "_terms": [{"a": 1}]}, "_terms", r"string"),
+        ("term with ..", {"container": C, "_terms": ["hls/../dash"]}, "_terms", r"'\.\.'.*not allowed"),
+        ("term with .", {"container": C, "_terms": ["./hls"]}, "_terms", r"'\.'.*not allowed"),
+        # A lookup's arguments are Jinja literals here, where a control character cannot be written.
+        ("endpoint with a space", {"endpoint": "http://127.0.0.1:1/data/x X: 1"}, "endpoint", r"spaces"),
     ],
 }
 

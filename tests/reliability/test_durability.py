@@ -31,10 +31,11 @@ def test_sigkill_during_a_sync_tears_no_object(start_emulator, tmp_path):
     initial = run_playbook(tmp_path, sync(first, tmp_path / "v1"))
     assert initial.rc == 0 and not initial.results["r_sync"].get("failed"), initial.explain()
 
-    # The second version, slowed down so that the endpoint dies in the middle of it.
+    # The second version, slowed down so that the endpoint dies in the middle of it; a small retry budget, so that
+    # the sync gives up on the dead endpoint within seconds rather than the default two minutes.
     mark = first.mark()
     running = start_playbook(tmp_path, sync(first, tmp_path / "v2", file_change_strategy="force",
-                                            max_concurrency=4, max_requests_per_second=40))
+                                            max_concurrency=4, max_requests_per_second=40, retry_budget=3))
     deadline = time.monotonic() + 60
     stored = 0
     while time.monotonic() < deadline:

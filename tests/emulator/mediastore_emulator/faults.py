@@ -1,4 +1,5 @@
-"""Fault injection: rules that make chosen operations fail (throttling, server errors) or drop the connection."""
+"""Fault injection: rules that make chosen operations fail (throttling, server errors) or drop the connection,
+before the request is carried out (``drop``) or after it, in place of the answer (``drop_response``)."""
 
 import random
 import threading
@@ -8,6 +9,7 @@ FAULT_KINDS = {
     "ThrottlingException": (400, "Rate exceeded"),
     "InternalServerError": (500, "The service encountered an internal error (injected fault)"),
     "drop": None,
+    "drop_response": None,
 }
 # The WSGI environ key under which a server may offer a callable that cuts the client's connection at once
 # (server.py's gateway does). Without it a drop still ends the request, only less abruptly.

@@ -143,6 +143,8 @@ class EmulatorApp:
             fault = self.faults.pick(call.journal["operation"])
             if fault == "drop":
                 drop_after_headers = self._drop(call, request)
+            elif fault == "drop_response":
+                self._carry_out_then_drop(call, request)
             elif fault is not None:
                 status, message = FAULT_KINDS[fault]
                 self.journal.record(**call.journal, status=status, error=fault, fault=fault)
@@ -175,6 +177,20 @@ class EmulatorApp:
         if not call.drop_after_headers:
             drop_connection(request.environ)
         return True
+
+    def _carry_out_then_drop(self, call, request):
+        """Carry the request out as usual (a write is applied), journal it, then cut the connection instead of
+        answering: the client cannot tell whether its request took effect, as after a lost response."""
+        error = None
+        try:
+            anonymous = self._authenticate(request, call) is None
+            call.answer(anonymous).close()
+        except ServiceError as refusal:
+            error = refusal.code
+        except Exception as exc:  # an emulator bug must still reach the journal
+            error = _internal_error(exc).code
+        self.journal.record(**call.journal, status=None, error=error, fault="drop_response")
+        drop_connection(request.environ)
 
     def _authenticate(self, request, call):
         """The access key of a correctly signed request, None for an unsigned one (ServiceError otherwise)."""

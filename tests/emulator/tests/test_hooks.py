@@ -305,6 +305,39 @@ def test_drop_with_a_raw_client_sees_headers_then_a_short_body(emulator, control
         raw_request("GET", f"{container['Endpoint']}/raw.bin")
 
 
+@pytest.mark.parametrize("operation", ["PutObject", "TagResource"])
+def test_drop_response_applies_the_write_then_breaks_the_connection(emulator, control, container, operation):
+    body, tag = b"k" * (256 * 1024), [{"Key": "kept", "Value": "yes"}]
+    write, written = {
+        "PutObject": (
+            lambda: container["data"].put_object(Path="kept.ts", Body=body),
+            lambda: container["data"].get_object(Path="kept.ts")["Body"].read() == body,
+        ),
+        "TagResource": (
+            lambda: control.tag_resource(Resource=container["ARN"], Tags=tag),
+            lambda: control.list_tags_for_resource(Resource=container["ARN"])["Tags"] == tag,
+        ),
+    }[operation]
+    emulator.set_faults([_rule(operation, "drop_response")])
+    with pytest.raises(CONNECTION_FAILURES) as caught:
+        write()
+    assert not isinstance(caught.value, ClientError)
+    emulator.set_faults([])
+    assert written()
+    entries = [entry for entry in emulator.journal() if entry["operation"] == operation]
+    assert [(e["status"], e["error"], e["write"], e["fault"]) for e in entries] == [(None, None, True, "drop_response")]
+
+
+def test_drop_response_of_a_refused_request_journals_its_error(emulator, container):
+    emulator.set_faults([_rule("DeleteObject", "drop_response")])
+    with pytest.raises(CONNECTION_FAILURES):
+        container["data"].delete_object(Path="never-there.ts")
+    entries = [entry for entry in emulator.journal() if entry["operation"] == "DeleteObject"]
+    assert [(e["status"], e["error"], e["fault"]) for e in entries] == [
+        (None, "ObjectNotFoundException", "drop_response")
+    ]
+
+
 # --- config ------------------------------------------------------------------------------------------
 
 

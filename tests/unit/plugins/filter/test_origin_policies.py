@@ -13,6 +13,7 @@ from ansible_collections.elemental.mediastore.plugins.filter.origin_policies imp
     origin_changes,
     origin_cors_rules,
     origin_lifecycle_policy,
+    origin_problems,
 )
 from ansible_collections.elemental.mediastore.plugins.module_utils._container_policy import (
     allows_put_object,
@@ -408,4 +409,145 @@ def test_every_filter_is_registered():
         "origin_changes",
         "origin_cors_rules",
         "origin_lifecycle_policy",
+        "origin_problems",
     ]
+
+
+# ---------------------------------------------------------------------------------------------- origin_problems
+
+STAND_IN = "arn:aws:mediastore:us-east-1:000000000000:container/live_origin"
+
+
+def full_origin(tmp_path):
+    (tmp_path / "hls").mkdir()
+    (tmp_path / "hls" / "index.m3u8").write_text("#EXTM3U\n")
+    return {
+        "name": "live_origin",
+        "state": "present",
+        "tags": {"team": "video"},
+        "access": {"public_read": True},
+        "cors": {"allowed_origins": ["https://player.example.com"]},
+        "expire": [{"prefixes": ["live/"], "days": 7}],
+        "metric_policy": {"container_level_metrics": "ENABLED"},
+        "content": {
+            "src": str(tmp_path / "hls"),
+            "prefix": "live/channel1",
+            "manifest_max_age": 2,
+            "segment_max_age": 60,
+            "max_concurrency": 8,
+        },
+        "wait_timeout": 300,
+    }
+
+
+def test_a_valid_origin_has_no_problems(tmp_path):
+    assert origin_problems(full_origin(tmp_path), STAND_IN) == []
+
+
+def test_full_forms_are_checked_as_the_modules_check_them(tmp_path):
+    origin = full_origin(tmp_path)
+    for shorthand in ("access", "cors", "expire"):
+        del origin[shorthand]
+    origin.update(
+        policy={
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": "*", "Action": READ, "Resource": f"{STAND_IN}/*", "Condition": HTTPS}
+            ],
+        },
+        cors_rules=[{"allowed_origins": ["*"], "allowed_methods": ["GET"]}],
+        lifecycle_policy={
+            "rules": [
+                {
+                    "definition": {"path": [{"prefix": "a/"}], "days_since_create": [{"numeric": [">", 3]}]},
+                    "action": "EXPIRE",
+                }
+            ]
+        },
+    )
+    assert origin_problems(origin, STAND_IN) == []
+    # the empty full forms remove an aspect
+    origin.update(policy={}, cors_rules=[], lifecycle_policy={}, metric_policy={})
+    assert origin_problems(origin, STAND_IN) == []
+
+
+@pytest.mark.parametrize(
+    "changes, fragment",
+    [
+        ({"name": "live origin"}, "origin.name: 'live origin' is not a valid container name"),
+        ({"tags": {"aws:x": "y"}}, "origin.tags: tag key 'aws:x'"),
+        ({"access": {"read_cidrs": ["10.0.0.1/8"]}}, "origin.access.read_cidrs: '10.0.0.1/8' is not a CIDR range"),
+        ({"cors": {"allowed_origins": ["https://a.example\r\n"]}}, "origin.cors.allowed_origins:"),
+        ({"expire": [{"wildcards": ["ll/*"], "seconds": 600}]}, "seconds_since_create: must be 1 to 300"),
+        ({"metric_policy": {"container_level_metrics": "ON"}}, "origin.metric_policy.container_level_metrics"),
+        ({"content": {"src": "/nonexistent/hls"}}, "origin.content.src: '/nonexistent/hls' does not exist"),
+        ({"content": {"src": "/etc/hostname"}}, "origin.content.src: '/etc/hostname' is not a directory"),
+        ({"content": {"src": None}}, "origin.content.src: a local directory is required"),
+        ({"content": {"src": "{src}", "prefix": "../x"}}, "origin.content.prefix: '../x' has '..'"),
+        ({"content": {"src": "{src}", "max_concurrency": 0}}, "origin.content.max_concurrency: must be between"),
+        ({"content": {"src": "{src}", "segment_max_age": -1}}, "origin.content.segment_max_age: must be a whole"),
+        ({"wait_timeout": -1}, "origin.wait_timeout: must be 0 or more seconds"),
+    ],
+)
+def test_every_variable_is_checked_naming_it(tmp_path, changes, fragment):
+    origin = full_origin(tmp_path)
+    if "content" in changes and changes["content"].get("src") == "{src}":
+        changes["content"]["src"] = origin["content"]["src"]
+    origin.update(changes)
+    problems = origin_problems(origin, STAND_IN)
+    assert any(fragment in problem for problem in problems), problems
+
+
+@pytest.mark.parametrize(
+    "changes, fragment",
+    [
+        (
+            {
+                "policy": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": "*",
+                            "Action": READ,
+                            "Resource": f"{STAND_IN}/*",
+                            "Condition": [HTTPS],
+                        }
+                    ],
+                }
+            },
+            "origin.policy: Condition in statement 1 must be a mapping",
+        ),
+        ({"cors_rules": ["GET"]}, "origin.cors_rules[0]: a rule is a dictionary"),
+        ({"lifecycle_policy": {"rules": []}}, 'origin.lifecycle_policy: "rules" must be a list'),
+    ],
+)
+def test_full_forms_name_the_variable(tmp_path, changes, fragment):
+    origin = full_origin(tmp_path)
+    for shorthand in ("access", "cors", "expire"):
+        del origin[shorthand]
+    origin.update(changes)
+    problems = origin_problems(origin, STAND_IN)
+    assert any(fragment in problem for problem in problems), problems
+
+
+def test_a_bad_file_in_the_content_is_named(tmp_path):
+    origin = full_origin(tmp_path)
+    (tmp_path / "hls" / "bad name.ts").write_bytes(b"x")
+    assert any("origin.content.src file 'bad name.ts'" in problem for problem in origin_problems(origin, STAND_IN))
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    origin = dict(full_origin(tmp_path), name="a b", tags={"aws:x": "y"}, content={"src": "/nonexistent"})
+    problems = origin_problems(origin, STAND_IN)
+    assert [problem.split(":", maxsplit=1)[0] for problem in problems] == [
+        "origin.name",
+        "origin.tags",
+        "origin.content.src",
+    ]
+
+
+def test_a_teardown_checks_only_the_name(tmp_path):
+    origin = {"name": "live_origin", "state": "absent", "content": {"src": "/nonexistent"}}
+    assert origin_problems(origin, STAND_IN) == []
+    assert origin_problems(dict(origin, name="a b"), STAND_IN)[0].startswith("origin.name: ")

@@ -31,6 +31,11 @@ def problems_of(terms=(), **changes):
         (["hls/live", "/dash/", ""], {}, None),
         (["a b"], {}, "_terms: "),
         (["a//b"], {}, "_terms: "),
+        (["hls/../dash"], {}, "_terms: 'hls/../dash' has '..'"),
+        (["./hls"], {}, "_terms: './hls' has '.'"),
+        (["../"], {}, "_terms: '..' has '..'"),
+        ([], {"container": None, "endpoint": ENDPOINT + "\r\nX: 1"}, "endpoint: "),
+        ([], {"container": None, "endpoint": "https://"}, "endpoint: 'https://' has no host"),
         (["/".join(["f"] * 11)], {}, "_terms: "),
         (["/".join(["f"] * 10)], {}, None),
         (["a" * 901], {}, "_terms: "),
@@ -192,8 +197,16 @@ def test_missing_folder_is_empty(lookup, monkeypatch, stubs):
 def test_missing_container_by_name(lookup, monkeypatch, stubs):
     clients = Clients(monkeypatch, lookup, stubs)
     clients.control_stub.add_client_error("describe_container", "ContainerNotFoundException", http_status_code=400)
-    with pytest.raises(AnsibleLookupError, match="Container 'origin' does not exist"):
+    with pytest.raises(AnsibleLookupError, match="container 'origin' does not exist; create it first with "
+                       "elemental.mediastore.mediastore_container"):
         run(lookup, container="origin")
+
+
+def test_missing_container_in_check_mode_lists_as_empty(lookup, monkeypatch, stubs):
+    clients = Clients(monkeypatch, lookup, stubs)
+    clients.control_stub.add_client_error("describe_container", "ContainerNotFoundException", http_status_code=400)
+    assert lookup.run([], {"ansible_check_mode": True}, container="origin", region="us-east-1") == []
+    assert clients.created == [("mediastore", None)]
 
 
 def test_missing_container_by_endpoint(lookup, monkeypatch, stubs):

@@ -11,6 +11,7 @@ from ansible_collections.elemental.mediastore.plugins.module_utils._container_po
     POLICY_MAX_LENGTH,
     action_matches,
     allows_put_object,
+    canonical_policy,
     container_arn_problems,
     default_policy,
     document_problems,
@@ -173,6 +174,95 @@ def test_rule_breaking_policies_are_rejected(mutate, fragment):
     problems = document_problems(document, "movies")
     assert any(fragment in problem for problem in problems), problems
     assert all(problem.startswith("policy: ") for problem in problems)
+
+
+def statement_with(**changes):
+    document = public_read()
+    document["Statement"][0].update(changes)
+    return document
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        statement_with(Condition={"IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "192.0.2.0/24"]}}),
+        statement_with(Condition={"Bool": {"aws:SecureTransport": True}}),
+        statement_with(Condition={"NumericLessThan": {"aws:EpochTime": 1700000000}}),
+        statement_with(Condition={"StringLike": {"aws:Referer": ["https://*.example.com/*"]}, "Bool": {"a:b": "x"}}),
+        statement_with(Condition={"Null": {"aws:SourceIp": "false"}}),
+        statement_with(Principal={"AWS": ["arn:aws:iam::111122223333:root", "444455556666"]}),
+        statement_with(Principal={"AWS": "*"}),
+        statement_with(Principal={"Service": "cloudfront.amazonaws.com"}),
+        statement_with(
+            Principal={"AWS": "arn:aws:iam::111122223333:root", "Federated": "cognito-identity.amazonaws.com"}
+        ),
+        dict(public_read(), Id="policy-1"),
+        dict(public_read(), Version="2008-10-17"),
+    ],
+)
+def test_the_policy_grammar_accepts_every_documented_shape(document):
+    assert document_problems(document, "movies") == []
+
+
+@pytest.mark.parametrize(
+    "changes, fragment",
+    [
+        (
+            {"Condition": [{"Bool": {"aws:SecureTransport": "true"}}]},
+            "Condition in statement 'PublicRead' must be a mapping of condition operator to a mapping of "
+            "condition key to a value or a list of values",
+        ),
+        ({"Condition": "aws:SecureTransport"}, "Condition in statement 'PublicRead' must be a mapping"),
+        ({"Condition": {}}, "Condition in statement 'PublicRead' must be a mapping"),
+        ({"Condition": {"Bool": "aws:SecureTransport"}}, "Condition operator 'Bool' in statement 'PublicRead'"),
+        ({"Condition": {"Bool": ["aws:SecureTransport"]}}, "Condition operator 'Bool'"),
+        ({"Condition": {"Bool": {}}}, "Condition operator 'Bool'"),
+        ({"Condition": {"IpAddress": {"aws:SourceIp": {"cidr": "10/8"}}}}, "Condition key 'aws:SourceIp'"),
+        ({"Condition": {"IpAddress": {"aws:SourceIp": [["10.0.0.0/8"]]}}}, "Condition key 'aws:SourceIp'"),
+        ({"Condition": {"IpAddress": {"aws:SourceIp": []}}}, "Condition key 'aws:SourceIp'"),
+        ({"Condition": {"IpAddress": {"aws:SourceIp": None}}}, "Condition key 'aws:SourceIp'"),
+        ({"Effect": ["Allow"]}, "Effect in statement 'PublicRead' must be 'Allow' or 'Deny'"),
+        ({"Action": {"a": 1}}, "Action in statement 'PublicRead' must be a string or a list of strings"),
+        ({"Action": ""}, "Action in statement 'PublicRead' must be a string or a list of strings"),
+        ({"Resource": [7]}, "Resource in statement 'PublicRead' must be a string or a list of strings"),
+        ({"Resource": {"a": 1}}, "Resource in statement 'PublicRead' must be a string or a list of strings"),
+        ({"Principal": "someone"}, "Principal in statement 'PublicRead' must be \"*\" or a mapping"),
+        ({"Principal": ["*"]}, "Principal in statement 'PublicRead'"),
+        ({"Principal": {}}, "Principal in statement 'PublicRead'"),
+        ({"Principal": {"User": "arn:aws:iam::111122223333:root"}}, "Principal in statement 'PublicRead'"),
+        ({"Principal": {"AWS": []}}, "Principal in statement 'PublicRead'"),
+        ({"Principal": {"AWS": [7]}}, "Principal in statement 'PublicRead'"),
+        ({"Principal": {"AWS": {"a": "b"}}}, "Principal in statement 'PublicRead'"),
+        ({"Sid": 7}, "Sid in statement 1 must be a string"),
+        ({"Actions": "mediastore:GetObject"}, "statement 'PublicRead' has unknown key(s) Actions"),
+    ],
+)
+def test_statements_that_break_the_policy_grammar_are_refused(changes, fragment):
+    problems = document_problems(statement_with(**changes), "movies")
+    assert any(fragment in problem for problem in problems), problems
+    assert all(problem.startswith("policy: ") for problem in problems)
+
+
+@pytest.mark.parametrize(
+    "changes, fragment",
+    [
+        ({"Version": "2020-01-01"}, "policy: Version must be '2012-10-17' or '2008-10-17'"),
+        ({"Version": 2012}, "policy: Version must be"),
+        ({"Statements": []}, "policy: unknown key(s) Statements"),
+        ({"Id": 7}, "policy: Id must be a string"),
+    ],
+)
+def test_documents_that_break_the_policy_grammar_are_refused(changes, fragment):
+    document = public_read()
+    document.update(changes)
+    problems = document_problems(document, "movies")
+    assert any(fragment in problem for problem in problems), problems
+
+
+def test_a_policy_without_version_is_accepted_as_iam_reads_it():
+    document = public_read()
+    del document["Version"]
+    assert document_problems(document, "movies") == []
 
 
 def test_size_limit_counts_the_compact_json_that_is_sent():
@@ -430,3 +520,47 @@ def test_equivalent_policies_do_not_differ(current, desired):
 )
 def test_different_policies_differ(current, desired):
     assert policies_differ(current, desired) is True
+
+
+LIVE_ARN = "arn:aws:mediastore:us-east-1:111122223333:container/live"
+WRITTEN_TWO_WAYS = [
+    (
+        {"Version": "2012-10-17", "Statement": [
+            {"Sid": "B", "Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "mediastore:*",
+             "Resource": f"{LIVE_ARN}/*", "Condition": {"Bool": {"aws:SecureTransport": True}}},
+            {"Sid": "A", "Effect": "Allow", "Principal": {"AWS": ["*"]},
+             "Action": ["mediastore:GetObject", "mediastore:DescribeObject"], "Resource": [f"{LIVE_ARN}/*"]},
+        ]},
+        {"Version": "2012-10-17", "Statement": [
+            {"Sid": "A", "Effect": "Allow", "Principal": "*",
+             "Action": ["mediastore:DescribeObject", "mediastore:GetObject"], "Resource": f"{LIVE_ARN}/*"},
+            {"Sid": "B", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+             "Action": ["mediastore:*"], "Resource": [f"{LIVE_ARN}/*"],
+             "Condition": {"Bool": {"aws:SecureTransport": ["true"]}}},
+        ]},
+    ),
+]
+
+
+@pytest.mark.parametrize("first, second", WRITTEN_TWO_WAYS)
+def test_policies_that_compare_equal_look_the_same_in_canonical_form(first, second):
+    assert not policies_differ(first, second)
+    assert canonical_policy(first) == canonical_policy(second)
+
+
+def test_canonical_form_is_readable_and_keeps_a_real_difference():
+    first, _second = WRITTEN_TWO_WAYS[0]
+    canonical = canonical_policy(first)
+    assert [statement["Sid"] for statement in canonical["Statement"]] == ["A", "B"]
+    assert canonical["Statement"][0]["Principal"] == "*"
+    assert canonical["Statement"][1]["Principal"] == {"AWS": ["arn:aws:iam::111122223333:root"]}
+    assert canonical["Statement"][1]["Action"] == ["mediastore:*"]
+    assert canonical["Statement"][1]["Condition"] == {"Bool": {"aws:SecureTransport": ["true"]}}
+    other = copy.deepcopy(first)
+    other["Statement"][0]["Action"] = "mediastore:GetObject"
+    assert canonical_policy(other) != canonical
+
+
+@pytest.mark.parametrize("value", [None, "not json", {}])
+def test_canonical_form_leaves_what_is_not_a_policy_alone(value):
+    assert canonical_policy(value) == value

@@ -10,6 +10,7 @@ from ansible_collections.elemental.mediastore.plugins.module_utils._cors import 
     MAX_AGE_MAX,
     POLICY_MAX_CHARACTERS,
     from_api,
+    normalise_rules,
     rules_differ,
     rules_problems,
     to_api,
@@ -89,6 +90,61 @@ def test_rule_breaking_rules_are_rejected(rules, fragment):
     problems = rules_problems(rules)
     assert any(fragment in problem for problem in problems), problems
     assert all(problem.startswith("rules") for problem in problems)
+
+
+@pytest.mark.parametrize("key", ["allowed_origins", "allowed_headers", "expose_headers"])
+@pytest.mark.parametrize("control", ["\r\n", "\n", "\r", "\x00", "\t", "\x1f", "\x7f"])
+def test_control_characters_are_refused_in_every_header_value(key, control):
+    problems = rules_problems([rule(**{key: [f"https://a.example.com{control}X-Injected: 1"]})])
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"rules[0].{key}: ")
+    assert "control characters" in problems[0]
+
+
+@pytest.mark.parametrize(
+    "bad_rule, fragment",
+    [
+        (dict(rule(), allowed_origin=["x"]), "rules[0]: unknown key(s) allowed_origin"),
+        (dict(rule(), AllowedOrigins=["x"], Extra=1), "unknown key(s) AllowedOrigins, Extra"),
+        (rule(allowed_origins={"a": 1}), "rules[0].allowed_origins: must be a list of strings"),
+        (rule(allowed_headers=7), "rules[0].allowed_headers: must be a list of strings"),
+        (rule(expose_headers=[["Content-Length"]]), "rules[0].expose_headers: every entry is a string"),
+        (rule(allowed_methods=[1]), "rules[0].allowed_methods: 1 is not a CORS method"),
+        (rule(max_age_seconds="soon"), "rules[0].max_age_seconds: must be a whole number"),
+        ("GET", "rules[0]: a rule is a dictionary"),
+        (["GET"], "rules[0]: a rule is a dictionary"),
+    ],
+)
+def test_rules_as_written_by_hand_are_checked_key_by_key(bad_rule, fragment):
+    rules = normalise_rules([bad_rule])
+    problems = rules_problems(rules)
+    assert any(fragment in problem for problem in problems), problems
+
+
+@pytest.mark.parametrize("rules", ["GET", {"allowed_origins": ["*"]}, 3])
+def test_rules_must_be_a_list(rules):
+    assert rules_problems(normalise_rules(rules)) == ["rules: must be a list of rules (dictionaries), 1 to 100."]
+
+
+def test_normalise_rules_converts_as_ansible_does_and_fills_defaults():
+    written = [{"allowed_origins": "https://a.example.com", "allowed_methods": "GET,head", "max_age_seconds": "30"}]
+    assert normalise_rules(written) == [
+        {
+            "allowed_origins": ["https://a.example.com"],
+            "allowed_methods": ["GET", "head"],
+            "allowed_headers": [],
+            "expose_headers": [],
+            "max_age_seconds": 30,
+        }
+    ]
+    assert rules_problems(normalise_rules(written)) == []
+
+
+def test_normalise_rules_keeps_what_it_cannot_read_for_the_checks():
+    assert normalise_rules(None) is None
+    assert normalise_rules([]) == []
+    assert normalise_rules(["GET"]) == ["GET"]
+    assert normalise_rules([rule(max_age_seconds="soon")])[0]["max_age_seconds"] == "soon"
 
 
 def test_star_in_expose_headers_is_not_limited():

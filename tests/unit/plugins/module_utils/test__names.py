@@ -9,7 +9,9 @@ from ansible_collections.elemental.mediastore.plugins.module_utils._names import
     FOLDER_LEVELS_MAX,
     PATH_MAX,
     container_name_problems,
+    endpoint_problems,
     folder_path_problems,
+    header_value_problems,
     normalise_path,
     object_path_problems,
 )
@@ -165,10 +167,43 @@ def test_several_object_path_problems_are_all_reported():
     assert any("'bad name' is not a valid" in problem for problem in problems)
 
 
-def test_bad_segments_are_reported_once_in_sorted_order():
-    problems = object_path_problems("z z/a a/z z.ts")
+def test_every_bad_segment_is_named_once_in_sorted_order():
+    problems = object_path_problems("z z/a a/z z/ok.ts")
     assert len(problems) == 1
-    assert "'a a'" in problems[0]
+    assert "'a a', 'z z' are not valid file or folder names" in problems[0]
+
+
+@pytest.mark.parametrize(
+    "path, named",
+    [
+        ("o/../c.txt", "'..'"),
+        ("o/./c.txt", "'.'"),
+        ("../x", "'..'"),
+        ("./x", "'.'"),
+        ("o/..", "'..'"),
+        ("..", "'..'"),
+        (".", "'.'"),
+        ("a/./b/../c", "'.', '..'"),
+    ],
+)
+def test_dot_segments_are_refused_in_object_and_folder_paths(path, named):
+    for problems in (object_path_problems(path), folder_path_problems(path, "prefix")):
+        assert len(problems) == 1, problems
+        assert named in problems[0]
+        assert "'.' and '..' are not allowed" in problems[0]
+    assert folder_path_problems(path, "prefix")[0].startswith("prefix: ")
+
+
+def test_dot_and_character_problems_are_both_reported():
+    problems = object_path_problems("a b/../c d.ts")
+    assert len(problems) == 2
+    assert "'a b', 'c d.ts' are not valid" in problems[0] or "'a b', 'c d.ts' are not valid" in problems[1]
+    assert any("'..'" in problem for problem in problems)
+
+
+@pytest.mark.parametrize("path", ["..a", "a..", "...", ".hidden", "a.b", "x/.well-known/y"])
+def test_names_that_only_contain_dots_are_valid(path):
+    assert object_path_problems(path) == []
 
 
 @pytest.mark.parametrize("option", ["path", "dest", "objects[0].path"])
@@ -217,3 +252,69 @@ def test_folder_levels_count_every_segment_but_object_paths_do_not_count_the_fil
     assert folder_path_problems(ten) == []
     assert folder_path_problems(eleven) != []
     assert object_path_problems(eleven) == []
+
+
+# ---------------------------------------------------------------------------------------------- header values
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["max-age=2", "", "https://player.example.com", "x" * 5000, "Latin-1 é", "*"],
+)
+def test_header_values_without_control_characters(value):
+    assert header_value_problems(value, "cache_control") == []
+
+
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        ("https://a.example.com\r\nSet-Cookie: x=1", "\\r"),
+        ("line\nbreak", "\\n"),
+        ("nul\x00", "\\x00"),
+        ("bell\x07", "\\x07"),
+        ("escape\x1b[0m", "\\x1b"),
+        ("delete\x7f", "\\x7f"),
+        ("\r", "\\r"),
+        ("tab\tinside", "\\t"),
+    ],
+)
+def test_control_characters_are_refused_in_header_values(value, shown):
+    problems = header_value_problems(value, "rules[0].allowed_origins")
+    assert len(problems) == 1
+    assert problems[0].startswith("rules[0].allowed_origins: ")
+    assert "control characters" in problems[0]
+    assert shown in problems[0]
+
+
+def test_header_value_that_is_not_text_is_left_to_the_type_check():
+    assert header_value_problems(None, "x") == []
+    assert header_value_problems(3, "x") == []
+
+
+# ---------------------------------------------------------------------------------------------- endpoints
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    ["http://127.0.0.1:4599/data/abc", "https://aaabbbcccdddee.data.mediastore.us-west-2.amazonaws.com"],
+)
+def test_valid_endpoints(endpoint):
+    assert endpoint_problems(endpoint) == []
+
+
+@pytest.mark.parametrize(
+    "endpoint, fragment",
+    [
+        ("ftp://example.com/x", "must be an http:// or https:// URL"),
+        ("example.com", "must be an http:// or https:// URL"),
+        ("", "must be an http:// or https:// URL"),
+        ("https://example.com/\r\nX-Evil: 1", "control characters"),
+        ("https://exa mple.com", "spaces"),
+        ("https://", "has no host"),
+    ],
+)
+def test_invalid_endpoints(endpoint, fragment):
+    problems = endpoint_problems(endpoint)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("endpoint: ")
+    assert fragment in problems[0]

@@ -16,6 +16,7 @@ from ansible_collections.elemental.mediastore.plugins.module_utils._policies imp
     METRIC_POLICY,
     REMOVE,
     Change,
+    desired_policy,
     plan_change,
     policy_views,
     read_json_object,
@@ -203,8 +204,11 @@ def test_unset_is_no_change(aspect):
     "aspect, current, desired",
     [
         # other key order, and a string for a one-element list
-        (ACCESS_POLICY, ACCESS, {"Statement": [dict(ACCESS["Statement"][0], Action="mediastore:GetObject")],
-                                 "Version": "2012-10-17"}),
+        (
+            ACCESS_POLICY,
+            ACCESS,
+            {"Statement": [dict(ACCESS["Statement"][0], Action="mediastore:GetObject")], "Version": "2012-10-17"},
+        ),
         (CORS_POLICY, [dict(CORS_API[0], AllowedMethods=["GET", "get"])], CORS_API),
         (LIFECYCLE_POLICY, LIFECYCLE, json.loads(json.dumps(LIFECYCLE, sort_keys=True))),
         (METRIC_POLICY, METRIC_API, METRIC_API),
@@ -215,8 +219,8 @@ def test_an_equivalent_policy_is_no_change(aspect, current, desired):
 
 
 @pytest.mark.parametrize(
-    "aspect, desired", [(ACCESS_POLICY, ACCESS), (CORS_POLICY, CORS_API), (LIFECYCLE_POLICY, LIFECYCLE),
-                        (METRIC_POLICY, METRIC_API)]
+    "aspect, desired",
+    [(ACCESS_POLICY, ACCESS), (CORS_POLICY, CORS_API), (LIFECYCLE_POLICY, LIFECYCLE), (METRIC_POLICY, METRIC_API)],
 )
 def test_a_new_or_different_policy_is_put(aspect, desired):
     assert plan_change(aspect, None, desired, ARN) == Change("put", desired)
@@ -236,3 +240,54 @@ def test_removing_the_access_policy_brings_the_default_one_back():
     assert plan_change(ACCESS_POLICY, ACCESS, REMOVE, ARN) == Change("delete", default_policy(ARN))
     assert plan_change(ACCESS_POLICY, default_policy(ARN), REMOVE, ARN) == Change(None, default_policy(ARN))
     assert plan_change(ACCESS_POLICY, None, REMOVE, ARN) == Change(None, None)
+
+
+# ---------------------------------------------------------------------------------------------- desired_policy
+
+
+@pytest.mark.parametrize(
+    "aspect, option, value", [(ACCESS_POLICY, "policy", ACCESS), (CORS_POLICY, "rules", CORS_RULES)]
+)
+def test_a_present_task_gets_the_checked_policy(aspect, option, value):
+    desired, problems = desired_policy(aspect, {"container": NAME, "state": "present", option: value}, option)
+    assert problems == []
+    assert desired == aspect.parse(value, option, container=NAME)[0]
+
+
+@pytest.mark.parametrize("aspect, option", [(ACCESS_POLICY, "policy"), (CORS_POLICY, "rules")])
+def test_an_absent_task_removes_and_needs_no_value(aspect, option):
+    assert desired_policy(aspect, {"container": NAME, "state": "absent", option: None}, option) == (REMOVE, [])
+
+
+@pytest.mark.parametrize(
+    "aspect, option, value",
+    [
+        (ACCESS_POLICY, "policy", ACCESS),
+        (CORS_POLICY, "rules", CORS_RULES),
+        (CORS_POLICY, "rules", []),
+        (ACCESS_POLICY, "policy", {}),
+    ],
+)
+def test_a_value_with_state_absent_is_refused(aspect, option, value):
+    _desired, problems = desired_policy(aspect, {"container": NAME, "state": "absent", option: value}, option)
+    assert problems == [
+        f"{option}: does not apply with state=absent, which removes the policy; remove {option} or set state=present."
+    ]
+
+
+def test_every_problem_of_a_task_is_reported():
+    params = {"container": "bad name", "state": "absent", "rules": CORS_RULES}
+    problems = desired_policy(CORS_POLICY, params, "rules")[1]
+    assert [problem.split(":", maxsplit=1)[0] for problem in problems] == ["container", "rules"]
+
+
+def test_cors_rules_written_as_plain_dictionaries_are_read_as_the_module_documents_them():
+    written = [{"allowed_origins": "*", "allowed_methods": "GET,HEAD", "max_age_seconds": "60"}]
+    desired, problems = CORS_POLICY.parse(written, "rules")
+    assert problems == []
+    assert desired == [
+        {"AllowedOrigins": ["*"], "AllowedMethods": ["GET", "HEAD"], "AllowedHeaders": [], "MaxAgeSeconds": 60}
+    ]
+    assert CORS_POLICY.parse(["GET"], "rules")[1] == [
+        "rules[0]: a rule is a dictionary with allowed_origins, allowed_methods and optional headers."
+    ]

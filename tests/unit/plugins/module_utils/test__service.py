@@ -6,7 +6,11 @@
 import hashlib
 import io
 
+import botocore.exceptions
+import botocore.session
 import pytest
+import urllib3
+from botocore.awsrequest import AWSResponse
 from botocore.response import StreamingBody
 from botocore.stub import ANY
 
@@ -19,15 +23,23 @@ from ansible_collections.elemental.mediastore.plugins.module_utils._policies imp
     plan_change,
 )
 from ansible_collections.elemental.mediastore.plugins.module_utils._service import (
+    DataPlane,
     MediaStoreServiceError,
+    RetryPolicy,
     apply_policy_change,
+    create_container,
+    delete_container,
     delete_object,
     describe_object,
     list_containers,
     put_object,
     read_policy,
+    refuse_truncated_answer,
+    retry_option_problems,
+    session_clients,
     settled_container,
     stream_object,
+    update_tags,
 )
 
 NAME = "live_origin"
@@ -181,3 +193,256 @@ def test_the_stored_sha256_must_match(data, stored, require_sha256, fails):
     with pytest.raises(MediaStoreServiceError) as raised:
         put(data_plane, require_sha256=require_sha256, source="src")
     assert f"with SHA-256 {stored or 'unknown'} but src has SHA-256 {SHA256}" in raised.value.message
+
+
+# ---------------------------------------------------------------------------------------------------- retries
+
+URL = "http://127.0.0.1:4800"
+TRANSPORT_FAULTS = [
+    botocore.exceptions.ConnectionClosedError(endpoint_url=URL),
+    botocore.exceptions.EndpointConnectionError(endpoint_url=URL),
+    botocore.exceptions.ReadTimeoutError(endpoint_url=URL),
+    botocore.exceptions.ConnectTimeoutError(endpoint_url=URL),
+    botocore.exceptions.ResponseStreamingError(error="connection broken"),
+    botocore.exceptions.IncompleteReadError(actual_bytes=1, expected_bytes=2),
+    urllib3.exceptions.ProtocolError("Connection aborted."),
+]
+ARN = f"arn:aws:mediastore:us-east-1:111122223333:container/{NAME}"
+
+
+class FakeTime:
+    """A clock that moves only when the code under test sleeps."""
+
+    def __init__(self):
+        self.now, self.slept = 0.0, []
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def fake_time(monkeypatch):
+    fake = FakeTime()
+    monkeypatch.setattr("time.sleep", fake.sleep)
+    return fake
+
+
+def fail_first(stubber, operation, faults):
+    """Make the next ``len(faults)`` calls of ``operation`` raise those faults before the Stubber answers them."""
+    pending = list(faults)
+    on_call(stubber, operation, lambda _params: pending and raise_(pending.pop(0)))
+
+
+def raise_(error):
+    raise error
+
+
+def on_call(stubber, operation, handler):
+    """Run ``handler(params)`` on every call of ``operation``, before the Stubber answers it."""
+
+    def call_handler(model, params, **_kwargs):
+        if model.name == operation:
+            handler(params)
+
+    stubber.client.meta.events.register_first("before-parameter-build", call_handler)
+
+
+def policy(fake_time, budget=120, delay=1.0):
+    return RetryPolicy(budget, delay, clock=fake_time.clock)
+
+
+def data_plane_with(stubs, retry):
+    return stubs.clients(transient_retry=retry).data_plane(endpoint=stubs.data.client.meta.endpoint_url)
+
+
+@pytest.mark.parametrize("fault", TRANSPORT_FAULTS, ids=lambda fault: type(fault).__name__)
+def test_six_transport_faults_in_a_row_on_a_tag_write_are_retried(stubs, fake_time, fault):
+    retry = policy(fake_time)
+    clients = stubs.clients(transient_retry=retry, busy_retry=retry.also_on(["ContainerInUseException"]))
+    fail_first(stubs.control, "TagResource", [fault] * 6)
+    stubs.control.add_response("tag_resource", {}, {"Resource": ARN, "Tags": [{"Key": "team", "Value": "video"}]})
+    update_tags(clients, {"Name": NAME, "ARN": ARN}, {"team": "video"}, [])
+    assert len(fake_time.slept) == 6
+
+
+def test_six_dropped_uploads_in_a_row_resend_the_same_bytes_from_the_start(stubs, fake_time):
+    data_plane = data_plane_with(stubs, policy(fake_time))
+    sent = []
+    on_call(stubs.data, "PutObject", lambda params: sent.append(params["Body"].read()))
+    fail_first(stubs.data, "PutObject", [botocore.exceptions.ConnectionClosedError(endpoint_url=URL)] * 6)
+    expect_put(stubs.data, SHA256)
+    opened = put(data_plane)
+    assert sent == [CONTENT] * 7
+    assert len(opened) == 7 and all(body.closed for body in opened)
+
+
+def test_waits_grow_with_jitter_and_stay_under_the_ceiling(fake_time):
+    retry = policy(fake_time, delay=1.0)
+    for attempt, ceiling in [(2, 1), (3, 2), (4, 4), (5, 8), (6, 16), (7, 20), (12, 20)]:
+        waits = [retry.wait_before(attempt) for _draw in range(50)]
+        assert all(ceiling / 2 <= wait <= ceiling for wait in waits), (attempt, waits)
+        assert len(set(waits)) > 1
+
+
+class DroppingClient:
+    """A data-plane client whose every PutObject connection is dropped."""
+
+    def put_object(self, **_params):
+        raise botocore.exceptions.ConnectionClosedError(endpoint_url=URL)
+
+
+def test_when_the_budget_is_spent_the_error_names_operation_container_path_and_attempts(fake_time):
+    data_plane = DataPlane(DroppingClient(), repr(NAME), policy(fake_time, budget=10))
+    with pytest.raises(MediaStoreServiceError) as raised:
+        put(data_plane)
+    attempts = len(fake_time.slept) + 1
+    assert 3 <= attempts < 10 and fake_time.now <= 10
+    assert raised.value.message == (
+        f"PutObject failed for container '{NAME}', path 'a.m3u8' after {attempts} attempts in "
+        f"{fake_time.now:.1f} s (retry_budget 10 s spent)"
+    )
+    assert "Connection was closed" in str(raised.value)
+
+
+def test_an_error_that_retrying_cannot_mend_fails_at_once(stubs, fake_time):
+    data_plane = data_plane_with(stubs, policy(fake_time))
+    stubs.data.add_client_error("delete_object", "ValidationException", http_status_code=400)
+    with pytest.raises(MediaStoreServiceError) as raised:
+        delete_object(data_plane, "a.ts")
+    assert fake_time.slept == []
+    assert raised.value.message == f"DeleteObject failed for container {data_plane.address}, path 'a.ts'"
+
+
+@pytest.mark.parametrize(
+    "code, status",
+    [("ThrottlingException", 400), ("InternalServerError", 500), ("ServiceUnavailable", 503), ("SomethingNew", 502)],
+)
+def test_throttling_and_server_errors_are_retried(stubs, fake_time, code, status):
+    data_plane = data_plane_with(stubs, policy(fake_time))
+    stubs.data.add_client_error("delete_object", code, http_status_code=status)
+    stubs.data.add_response("delete_object", {}, {"Path": "a.ts"})
+    assert delete_object(data_plane, "a.ts") is True
+    assert len(fake_time.slept) == 1
+
+
+def test_a_budget_of_zero_makes_one_attempt(stubs, fake_time):
+    data_plane = data_plane_with(stubs, policy(fake_time, budget=0))
+    stubs.data.add_client_error("delete_object", "ThrottlingException", http_status_code=400)
+    with pytest.raises(MediaStoreServiceError, match="^DeleteObject failed"):
+        delete_object(data_plane, "a.ts")
+    assert fake_time.slept == []
+
+
+def test_a_delete_whose_answer_was_lost_and_then_not_found_was_this_tasks_delete(stubs, fake_time):
+    data_plane = data_plane_with(stubs, policy(fake_time))
+    fail_first(stubs.data, "DeleteObject", [botocore.exceptions.ConnectionClosedError(endpoint_url=URL)])
+    stubs.data.add_client_error("delete_object", "ObjectNotFoundException", http_status_code=404)
+    assert delete_object(data_plane, "a.ts") is True
+
+
+def test_a_delete_that_never_left_and_then_not_found_was_already_gone(stubs, fake_time):
+    data_plane = data_plane_with(stubs, policy(fake_time))
+    fail_first(stubs.data, "DeleteObject", [botocore.exceptions.EndpointConnectionError(endpoint_url=URL)])
+    stubs.data.add_client_error("delete_object", "ObjectNotFoundException", http_status_code=404)
+    assert delete_object(data_plane, "a.ts") is False
+
+
+@pytest.mark.parametrize(
+    "operation, method, status, act",
+    [
+        ("CreateContainer", "create_container", "CREATING", create_container),
+        ("DeleteContainer", "delete_container", "DELETING", delete_container),
+    ],
+)
+def test_a_container_write_whose_answer_was_lost_then_in_use_is_the_tasks_own(
+    stubs, fake_time, operation, method, status, act
+):
+    clients = stubs.clients(transient_retry=policy(fake_time))
+    fail_first(stubs.control, operation, [botocore.exceptions.ReadTimeoutError(endpoint_url=URL)])
+    stubs.control.add_client_error(method, "ContainerInUseException")
+    described = {"Name": NAME, "ARN": ARN, "Status": status}
+    stubs.control.add_response("describe_container", {"Container": described}, {"ContainerName": NAME})
+    assert act(clients, NAME) in (described, None)  # the create returns the container, the delete nothing
+
+
+def test_a_create_that_finds_the_container_without_a_lost_answer_fails(control):
+    clients, stubber = control
+    stubber.add_client_error("create_container", "ContainerInUseException")
+    with pytest.raises(MediaStoreServiceError, match="exists already"):
+        create_container(clients, NAME)
+
+
+class BreaksOff(io.RawIOBase):
+    """A response body that fails half way through, as a dropped connection does."""
+
+    def __init__(self, content):
+        self.left = content[: len(content) // 2]
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        if not self.left:
+            raise urllib3.exceptions.ProtocolError("Connection broken: IncompleteRead")
+        size = min(len(buffer), len(self.left))
+        buffer[:size], self.left = self.left[:size], self.left[size:]
+        return size
+
+
+def test_a_read_that_breaks_off_is_read_again_from_the_start(stubs, fake_time):
+    data_plane = data_plane_with(stubs, policy(fake_time))
+    broken = StreamingBody(BreaksOff(CONTENT), len(CONTENT))
+    stubs.data.add_response("get_object", {"Body": broken, "StatusCode": 200}, {"Path": "a"})
+    whole = StreamingBody(io.BytesIO(CONTENT), len(CONTENT))
+    stubs.data.add_response("get_object", {"Body": whole, "StatusCode": 200}, {"Path": "a"})
+    sink = io.BytesIO()
+    assert stream_object(data_plane, "a", sink=sink) == (SHA256, len(CONTENT))
+    assert sink.getvalue() == CONTENT
+
+
+def test_botocore_makes_one_attempt_unless_aws_config_says_otherwise():
+    connect = {"aws_access_key_id": "AKID", "aws_secret_access_key": "secret"}
+    clients = session_clients("us-east-1", URL, connect)
+    assert clients.control.client.meta.config.retries["total_max_attempts"] == 1
+    configured = dict(connect, aws_config={"retries": {"total_max_attempts": 3}})
+    clients = session_clients("us-east-1", URL, configured)
+    assert clients.control.client.meta.config.retries["total_max_attempts"] == 3
+
+
+@pytest.mark.parametrize(
+    "options, problems",
+    [
+        ({"retry_budget": 120.0, "retry_delay": 0.5}, []),
+        ({"retry_budget": 0.0, "retry_delay": 0.01}, []),
+        (
+            {"retry_budget": -1.0, "retry_delay": 0.5},
+            ["retry_budget: must be 0 or more seconds (0: no retry), got -1.0."],
+        ),
+        (
+            {"retry_budget": float("inf"), "retry_delay": 0.5},
+            ["retry_budget: must be 0 or more seconds (0: no retry), got inf."],
+        ),
+        ({"retry_budget": 1.0, "retry_delay": 0.0}, ["retry_delay: must be more than 0 seconds, got 0.0."]),
+    ],
+)
+def test_retry_options_are_checked(options, problems):
+    assert retry_option_problems(options) == problems
+
+
+def answer(content, announced):
+    response = AWSResponse("http://127.0.0.1:4800/", 200, {"Content-Length": str(announced)}, None)
+    response._content = content  # pylint: disable=protected-access  # as botocore's reader leaves it
+    return response
+
+
+def test_an_answer_shorter_than_its_content_length_is_a_transport_fault():
+    model = botocore.session.get_session().get_service_model("mediastore-data").operation_model("ListItems")
+    refuse_truncated_answer(answer(b'{"Items": []}', 13), model)
+    with pytest.raises(botocore.exceptions.IncompleteReadError):
+        refuse_truncated_answer(answer(b'{"Items": [{"Na', 44), model)
+    head = botocore.session.get_session().get_service_model("mediastore-data").operation_model("DescribeObject")
+    refuse_truncated_answer(answer(b"", 44), head)

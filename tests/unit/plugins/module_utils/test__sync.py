@@ -53,6 +53,11 @@ def test_valid_options_have_no_problems():
     [
         (dict(prefix="vod/movie 1"), "prefix", "not a valid file or folder name"),
         (dict(prefix="vod//movie1"), "prefix", "empty folder name"),
+        (dict(prefix="../x"), "prefix", "'..' as a file or folder name"),
+        (dict(prefix="vod/./movie1"), "prefix", "'.' as a file or folder name"),
+        (dict(endpoint="ftp://example.com/x"), "endpoint", "http:// or https://"),
+        (dict(endpoint="https://example.com/x\r\nX: 1"), "endpoint", "control characters"),
+        (dict(cache_control="max-age=2\x7f"), "cache_control", "printable ASCII"),
         (dict(prefix="/".join("abcdefghijk")), "prefix", "at most 10 folder levels"),
         (dict(include="*.ts"), "include", "list of glob patterns"),
         (dict(exclude=["*.tmp", ""]), "exclude[1]", "non-empty string"),
@@ -394,24 +399,25 @@ def test_upload_phases_put_manifests_last_and_skip_empty_phases():
     assert _sync.upload_phases([]) == []
 
 
-def test_diff_shows_only_touched_objects():
+def test_diff_is_one_line_per_touched_path_with_its_action():
     remote_side = {"a.ts": remote("a.ts", last_modified=0.0), "same.ts": remote("same.ts")}
     remote_side["old.ts"] = remote("old.ts", 9)
     files = [local("a.ts", size=5), local("same.ts"), local("new.ts")]
     result = plan(files, remote_side, delete=True, cache_control_for=lambda path: "max-age=1")
     diff = _sync.sync_diff(result, remote_side, "live/ch1")
-    assert diff["before"] == {
-        "live/ch1/a.ts": {"size": 100, "content_type": "video/MP2T", "last_modified": "1970-01-01T00:00:00+00:00"},
-        "live/ch1/old.ts": {"size": 9, "content_type": "video/MP2T", "last_modified": "2025-11-13T02:13:20+00:00"},
-    }
-    assert diff["after"] == {
-        "live/ch1/a.ts": {"size": 5, "content_type": "video/MP2T", "cache_control": "max-age=1", "reason": "size"},
-        "live/ch1/new.ts": {"size": 100, "content_type": "video/MP2T", "cache_control": "max-age=1", "reason": "new"},
-    }
+    assert diff["before"].splitlines() == [
+        "live/ch1/a.ts: 100 bytes, video/MP2T, modified 1970-01-01T00:00:00+00:00",
+        "live/ch1/old.ts: 9 bytes, video/MP2T, modified 2025-11-13T02:13:20+00:00",
+    ]
+    assert diff["after"].splitlines() == [
+        "live/ch1/a.ts: upload (changed: size), 5 bytes, video/MP2T, Cache-Control max-age=1",
+        "live/ch1/new.ts: upload (new), 100 bytes, video/MP2T, Cache-Control max-age=1",
+        "live/ch1/old.ts: delete",
+    ]
 
 
 def test_diff_of_nothing_to_do_is_empty():
-    assert _sync.sync_diff(_sync.Plan([], [], ["x"]), {}, "") == {"before": {}, "after": {}}
+    assert _sync.sync_diff(_sync.Plan([], [], ["x"]), {}, "") == {"before": "", "after": ""}
 
 
 # ------------------------------------------------------------------------------------------------ rate limit

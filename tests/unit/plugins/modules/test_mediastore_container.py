@@ -354,12 +354,24 @@ def test_force_deletes_every_object_then_the_container(control, data):
         ({"lifecycle_policy": json.dumps({"rules": [{"action": "EXPIRE"}]})}, "lifecycle_policy: rules[0].definition"),
         ({"metric_policy": json.dumps({"container_level_metrics": "ON"})}, "metric_policy.container_level_metrics"),
         ({"wait_timeout": -1}, "wait_timeout: must be 0 or more seconds"),
+        ({"tags": {"team\r\nx": "v"}}, "tags: tag key"),
+        ({"tags": {"team": "a\nb"}}, "tags: the value of tag 'team' is not valid"),
+        ({"tags": {"team": "a\x7f"}}, "tags: the value of tag 'team' is not valid"),
+        ({"state": "absent", "tags": {"team": "x"}}, "tags: does not apply with state=absent"),
+        ({"state": "absent", "access_logging": False}, "access_logging: does not apply with state=absent"),
+        ({"state": "absent", "lifecycle_policy": {}}, "lifecycle_policy: does not apply with state=absent"),
+        ({"state": "absent", "metric_policy": "{}"}, "metric_policy: does not apply with state=absent"),
+        ({"force": True}, "force: applies to state=absent only"),
     ],
 )
 def test_bad_input_is_reported_naming_the_option(overrides, fragment):
     problems = desired_state(params(**overrides))[1]
     assert len(problems) == 1, problems
     assert fragment in problems[0]
+
+
+def test_state_absent_with_force_and_the_defaults_is_accepted():
+    assert desired_state(params(state="absent", force=True))[1] == []
 
 
 def test_main_fails_on_bad_input_before_creating_a_client(monkeypatch):

@@ -81,6 +81,23 @@ def test_check_mode_reports_the_same_and_writes_nothing(module_control, capsys):
     assert result["diff"]["after"]["rules"][0]["allowed_origins"] == ["https://player.example.com"]
 
 
+def test_check_mode_on_a_missing_container_predicts_the_rules_against_an_empty_one(module_control, capsys):
+    module_control.add_client_error("describe_container", "ContainerNotFoundException")
+    result = run(capsys, check_mode=True, rules=[{"allowed_origins": ["*"], "allowed_methods": ["get"]}])
+    assert result["rc"] == 0
+    assert result["changed"] is True
+    assert result["container_pending"] is True
+    assert result["diff"]["before"] == {}
+    assert result["diff"]["after"]["rules"][0]["allowed_methods"] == ["GET"]
+
+
+def test_a_missing_container_outside_check_mode_says_to_create_it(module_control, capsys):
+    module_control.add_client_error("describe_container", "ContainerNotFoundException")
+    result = run(capsys, rules=[{"allowed_origins": ["*"], "allowed_methods": ["GET"]}])
+    assert result["rc"] == 1
+    assert "create it first with elemental.mediastore.mediastore_container" in result["msg"]
+
+
 def test_reordered_lists_inside_a_rule_are_not_a_change(module_control, capsys):
     queue_reads(module_control, [dict(PLAYER_API, AllowedMethods=["HEAD", "GET"]), EVERYONE_API])
     result = run(capsys, rules=[PLAYER, EVERYONE])
@@ -122,8 +139,14 @@ def test_removal_in_check_mode_writes_nothing(module_control, capsys):
         ({"rules": [dict(EVERYONE, allowed_origins=["https://*.*.example"])]}, "has 2 '*'"),
         ({"rules": [dict(EVERYONE, max_age_seconds=-1)]}, "rules[0].max_age_seconds: must be a whole number"),
         ({"rules": [EVERYONE] * 101}, "rules: a CORS policy has at most 100 rules"),
-        ({"rules": [{"allowed_methods": ["GET"]}]}, "missing required arguments: allowed_origins"),
-        ({"rules": [dict(EVERYONE, allowed_origin=["*"])]}, "allowed_origin"),
+        ({"rules": [{"allowed_methods": ["GET"]}]}, "rules[0].allowed_origins: at least one origin is required"),
+        ({"rules": [dict(EVERYONE, allowed_origin=["*"])]}, "rules[0]: unknown key(s) allowed_origin"),
+        ({"rules": ["GET"]}, "option 'rules' is of type str and we were unable to convert to dict"),
+        ({"rules": [dict(EVERYONE, allowed_origins=["https://a.example\r\nX: 1"])]},
+         "rules[0].allowed_origins: 'https://a.example\\r\\nX: 1' has control characters"),
+        ({"rules": [dict(EVERYONE, allowed_headers=["Range\n"])]}, "rules[0].allowed_headers:"),
+        ({"rules": [dict(EVERYONE, expose_headers=["ETag\x00"])]}, "rules[0].expose_headers:"),
+        ({"rules": [EVERYONE], "state": "absent"}, "rules: does not apply with state=absent"),
         ({}, "state is present but all of the following are missing: rules"),
         ({"container": "", "state": "absent"}, "container: a container name is required"),
     ],

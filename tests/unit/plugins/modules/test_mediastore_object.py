@@ -143,6 +143,14 @@ def test_streaming_upload_sends_the_header(module_data, capsys):
     ("args", "message"),
     [
         ({"path": "a b.ts", "content": "x"}, "path: "),
+        ({"path": "o/../c.txt", "content": "x"}, "path: 'o/../c.txt' has '..' as a file or folder name"),
+        ({"path": "./c.txt", "content": "x"}, "path: './c.txt' has '.' as a file or folder name"),
+        ({"path": "a b/c d.ts", "content": "x"}, "path: 'a b', 'c d.ts' are not valid file or folder names"),
+        ({"content": "x", "content_type": "text/plain\r\nX-Evil: 1"}, "content_type: "),
+        ({"content": "x", "cache_control": "max-age=2\x00"}, "cache_control: "),
+        ({"content": "x", "cache_control": "max-age=2\x7f"}, "cache_control: "),
+        ({"endpoint": "https://example.com/data/x\r\nHost: evil", "content": "x"}, "endpoint: "),
+        ({"state": "absent", "dest": "/tmp/x"}, "dest: does not apply with state=absent"),
         ({"path": "/".join(["f"] * 11) + "/x.ts", "content": "x"}, "path: at most 10 folder levels"),
         ({"path": "a" * 901, "content": "x"}, "path: a path has at most 900"),
         ({"content_base64": "not base64!"}, "content_base64: "),
@@ -191,6 +199,33 @@ def test_missing_container_is_a_clear_failure(module_data, capsys):
     result = run_module(capsys, content="x")
     assert result["failed"] is True
     assert f"The container at {ENDPOINT} does not exist" in result["msg"]
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_a_missing_container_by_name_says_to_create_it_and_check_mode_predicts_the_upload(
+    module_control, stubs, capsys, check_mode
+):
+    module_control.add_client_error("describe_container", "ContainerNotFoundException",
+                                    expected_params={"ContainerName": "origin"})
+    result = run_module(capsys, endpoint=None, container="origin", content=CONTENT.decode(),
+                        _ansible_check_mode=check_mode, _ansible_diff=True)
+    assert [service for service, _endpoint, _config in stubs.created] == ["mediastore"]
+    if check_mode:
+        assert result["changed"] is True
+        assert result["container_pending"] is True
+        assert result["diff"]["before"] == {}
+        assert result["diff"]["after"]["sha256"] == SHA256
+    else:
+        assert result["failed"] is True
+        assert ("container: container 'origin' does not exist; create it first with "
+                "elemental.mediastore.mediastore_container") in result["msg"]
+
+
+def test_check_mode_removal_in_a_missing_container_is_no_change(module_control, capsys):
+    module_control.add_client_error("describe_container", "ContainerNotFoundException")
+    result = run_module(capsys, endpoint=None, container="origin", state="absent", _ansible_check_mode=True)
+    assert result["changed"] is False
+    assert result["container_pending"] is True
 
 
 def test_download_same_content_is_unchanged_and_leaves_no_temporary(module_data, capsys, tmp_path):

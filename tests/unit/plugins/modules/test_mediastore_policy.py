@@ -13,7 +13,10 @@ import pytest
 
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.elemental.mediastore.plugins.module_utils._container_policy import default_policy
+from ansible_collections.elemental.mediastore.plugins.module_utils._container_policy import (
+    canonical_policy,
+    default_policy,
+)
 from ansible_collections.elemental.mediastore.plugins.modules import mediastore_policy
 
 NAME = "live_origin"
@@ -84,8 +87,8 @@ def test_setting_a_policy_over_the_default_one_puts_compact_json(module_control,
     assert result["changed"] is True
     assert result["policy"] == PUBLIC_READ
     assert result["policy_is_default"] is False
-    assert result["diff"]["before"] == json.loads(SERVED_DEFAULT)
-    assert result["diff"]["after"] == PUBLIC_READ
+    assert result["diff"]["before"] == canonical_policy(json.loads(SERVED_DEFAULT))
+    assert result["diff"]["after"] == canonical_policy(PUBLIC_READ)
 
 
 def test_check_mode_reports_the_same_and_writes_nothing(module_control, capsys):
@@ -93,7 +96,8 @@ def test_check_mode_reports_the_same_and_writes_nothing(module_control, capsys):
     queue_policy(module_control, SERVED_DEFAULT)
     result = run(capsys, check_mode=True, policy=json.dumps(PUBLIC_READ))
     assert result["changed"] is True
-    assert result["diff"] == {"before": json.loads(SERVED_DEFAULT), "after": PUBLIC_READ}
+    assert result["diff"] == {"before": canonical_policy(json.loads(SERVED_DEFAULT)),
+                              "after": canonical_policy(PUBLIC_READ)}
 
 
 @pytest.mark.parametrize(
@@ -141,7 +145,7 @@ def test_removing_a_policy_expects_the_default_one_back(module_control, capsys):
     assert result["changed"] is True
     assert result["policy"] == default_policy(ARN)
     assert result["policy_is_default"] is True
-    assert result["diff"] == {"before": PUBLIC_READ, "after": default_policy(ARN)}
+    assert result["diff"] == {"before": canonical_policy(PUBLIC_READ), "after": canonical_policy(default_policy(ARN))}
 
 
 def test_removing_in_check_mode_writes_nothing(module_control, capsys):
@@ -175,10 +179,34 @@ def test_a_missing_container_fails_for_present_and_is_fine_for_absent(module_con
     failed = run(capsys, policy=json.dumps(PUBLIC_READ))
     assert failed["rc"] == 1
     assert "container: container 'live_origin' does not exist" in failed["msg"]
+    assert "create it first with elemental.mediastore.mediastore_container" in failed["msg"]
     module_control.add_client_error("describe_container", "ContainerNotFoundException")
     absent = run(capsys, state="absent")
     assert absent["rc"] == 0
     assert absent["changed"] is False
+
+
+def test_check_mode_on_a_missing_container_predicts_the_put_against_an_empty_one(module_control, capsys):
+    module_control.add_client_error("describe_container", "ContainerNotFoundException")
+    result = run(capsys, check_mode=True, policy=json.dumps(PUBLIC_READ))
+    assert result["rc"] == 0
+    assert result["changed"] is True
+    assert result["container_pending"] is True
+    assert result["diff"] == {"before": {}, "after": canonical_policy(PUBLIC_READ)}
+    assert "container_arn" not in result
+
+
+def test_the_diff_shows_equal_statements_identically_within_a_real_change(module_control, capsys):
+    queue_container(module_control)
+    queue_policy(module_control, SERVED_DEFAULT)  # Action ["mediastore:*"], Principal as the root ARN
+    owner = dict(json.loads(SERVED_DEFAULT)["Statement"][0], Action="mediastore:*",
+                 Principal={"AWS": "111122223333"})
+    wanted = {"Version": "2012-10-17", "Statement": [PUBLIC_READ["Statement"][0], owner]}
+    result = run(capsys, check_mode=True, policy=wanted)
+    assert result["changed"] is True
+    before, after = result["diff"]["before"]["Statement"], result["diff"]["after"]["Statement"]
+    assert before[0] in after  # the owner's statement, unchanged, is shown the same on both sides
+    assert len(after) == 2
 
 
 def test_a_resource_of_another_account_fails_after_describe_and_before_any_read_of_the_policy(module_control, capsys):
@@ -205,6 +233,15 @@ def test_a_resource_of_another_account_fails_after_describe_and_before_any_read_
         ),
         ({"container": "bad name", "state": "absent"}, "container: 'bad name' is not a valid container name"),
         ({}, "state is present but all of the following are missing: policy"),
+        ({"policy": PUBLIC_READ, "state": "absent"}, "policy: does not apply with state=absent"),
+        (
+            {"policy": json.dumps(PUBLIC_READ).replace('"Resource"', '"Condition": [{"Bool": {}}], "Resource"')},
+            "policy: Condition in statement 'PublicRead' must be a mapping of condition operator",
+        ),
+        (
+            {"policy": json.dumps(PUBLIC_READ).replace('"Principal": "*"', '"Principal": ["*"]')},
+            "policy: Principal in statement 'PublicRead' must be",
+        ),
     ],
 )
 def test_invalid_input_fails_before_any_client_exists(no_client, capsys, args, fragment):

@@ -73,6 +73,7 @@ def run(src, check_mode=False, **params):
         _ansible_check_mode=check_mode,
     )
     args.update(params)
+    args = {name: value for name, value in args.items() if value is not None}  # None stands for "not given"
     with patch_module_args(args):
         with pytest.raises(ModuleExit) as raised:
             mediastore_sync.main()
@@ -155,8 +156,12 @@ def test_check_mode_reports_the_plan_and_sends_nothing_but_the_listing(data_plan
     assert result.result["deleted"] == ["live/ch1/seg_0.ts"]
     assert result.result["unchanged"] == ["live/ch1/seg_1.ts"]
     assert result.result["counts"] == {"uploaded": 3, "deleted": 1, "unchanged": 1, "failed": 0}
-    assert sorted(result.result["diff"]["before"]) == ["live/ch1/index.m3u8", "live/ch1/seg_0.ts", "live/ch1/seg_2.ts"]
-    assert sorted(result.result["diff"]["after"]) == ["live/ch1/index.m3u8", "live/ch1/seg_2.ts", "live/ch1/seg_3.ts"]
+    before, after = result.result["diff"]["before"].splitlines(), result.result["diff"]["after"].splitlines()
+    assert [line.split(":")[0] for line in before] == ["live/ch1/index.m3u8", "live/ch1/seg_0.ts", "live/ch1/seg_2.ts"]
+    assert [line.split(",")[0] for line in after] == [
+        "live/ch1/index.m3u8: upload (changed: size)", "live/ch1/seg_0.ts: delete",
+        "live/ch1/seg_2.ts: upload (changed: size)", "live/ch1/seg_3.ts: upload (new)",
+    ]
 
 
 def test_a_run_uploads_segments_then_the_playlist_then_deletes(data_plane, live_tree):
@@ -197,7 +202,7 @@ def test_nothing_to_do_is_not_a_change(data_plane, tmp_path):
     assert not result.failed
     assert result.result["changed"] is False
     assert result.result["unchanged"] == ["live/ch1/a.ts"]
-    assert result.result["diff"] == {"before": {}, "after": {}}
+    assert result.result["diff"] == {"before": "", "after": ""}
 
 
 def test_the_walk_descends_into_folders(data_plane, tmp_path):
@@ -320,6 +325,7 @@ def test_the_client_gets_a_connection_per_thread(data_plane, stubs, tmp_path):
     "params, words",
     [
         (dict(prefix="live//ch1"), "prefix: "),
+        (dict(prefix="../x"), "prefix: '../x' has '..' as a file or folder name"),
         (dict(max_concurrency=0), "max_concurrency: must be between 1 and 64"),
         (dict(max_requests_per_second=0), "max_requests_per_second: must be greater than 0"),
         (dict(cache_control_rules=[{"pattern": "*.ts", "cache_control": "a\nb"}]), "printable ASCII"),
@@ -381,3 +387,23 @@ def test_streaming_uploads_are_sent_chunked(data_plane, tmp_path):
     # No length and no tell(): botocore can only send it with Transfer-Encoding: chunked.
     assert not hasattr(bodies[0], "__len__") and not hasattr(bodies[0], "tell")
     assert sent[0] == b"l" * 7
+
+
+def test_check_mode_in_a_missing_container_predicts_every_upload_without_a_request(data_plane, stubs, tmp_path):
+    write(tmp_path, "a.ts", b"a" * 4)
+    stubs.control.add_client_error("describe_container", "ContainerNotFoundException",
+                                   expected_params={"ContainerName": "origin"})
+    result = run(tmp_path, check_mode=True, endpoint=None, container="origin", delete=True)
+    assert not result.failed
+    assert result.result["changed"] is True
+    assert result.result["container_pending"] is True
+    assert [(u["path"], u["reason"]) for u in result.result["uploaded"]] == [("live/ch1/a.ts", "new")]
+    assert [service for service, _endpoint, _config in stubs.created] == ["mediastore"]
+
+
+def test_a_missing_container_outside_check_mode_says_to_create_it(data_plane, stubs, tmp_path):
+    write(tmp_path, "a.ts", b"a" * 4)
+    stubs.control.add_client_error("describe_container", "ContainerNotFoundException")
+    result = run(tmp_path, endpoint=None, container="origin")
+    assert result.failed
+    assert "create it first with elemental.mediastore.mediastore_container" in result.result["msg"]
