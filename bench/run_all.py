@@ -35,14 +35,13 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import boto3
 from botocore.config import Config
 
-from mediastore_emulator.launcher import Emulator
+from mediastore_emulator.launcher import Emulator, call_hook
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = REPO / ".venv" / "bin"
@@ -112,11 +111,7 @@ def stop(process):
 
 
 def hook(base_url, name, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(f"{base_url}/_emulator/{name}", data=data, method="POST" if data else "GET")
-    request.add_header("Content-Type", "application/json")
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.loads(response.read() or b"{}")
+    return call_hook(base_url, "GET" if body is None else "POST", name, body, timeout=60)
 
 
 def client(service, endpoint_url, pool=8):

@@ -348,12 +348,16 @@ class MediaStoreModule(AnsibleAWSModule):
 
     def __init__(self, argument_spec=None, **kwargs):
         super().__init__(argument_spec=dict(argument_spec or {}, **RETRY_ARGUMENT_SPEC), **kwargs)
+        self._clients = None
         problems = retry_option_problems(self.params)
         if problems:
             self.fail_json(msg=" ".join(problems))
 
     def clients(self):
-        return session_clients(*get_aws_connection_info(self), retry=retry_policy(self.params))
+        """The task's MediaStoreClients, built once: every client of the task then shares one boto3 session."""
+        if self._clients is None:
+            self._clients = session_clients(*get_aws_connection_info(self), retry=retry_policy(self.params))
+        return self._clients
 
     def data_plane_or_pending(self, pending_allowed=True, config=None):
         """The DataPlane of the options container or endpoint, or None in check mode (when ``pending_allowed``)

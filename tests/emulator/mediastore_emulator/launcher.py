@@ -45,6 +45,22 @@ def emulator_command():
     return [sys.executable, "-m", "mediastore_emulator"]
 
 
+def call_hook(base_url, method, name, body=None, query=None, timeout=30):
+    """Call /_emulator/<name> of the endpoint at ``base_url`` and return its JSON answer (any status but 200 raises
+    EmulatorError); for endpoints this module did not start, e.g. one served in-process."""
+    url = f"{base_url}/_emulator/{name}"
+    if query:
+        url += "?" + urllib.parse.urlencode(query)
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            payload = response.read()
+    except urllib.error.HTTPError as error:
+        raise EmulatorError(f"{method} {url} -> {error.code} {error.read()[:500]!r}") from None
+    return json.loads(payload) if payload else {}
+
+
 class Emulator:
     """One mediastore-emulator process on ``port`` (0: a free one), healthy once the constructor returns.
 
@@ -108,17 +124,7 @@ class Emulator:
     # --- test hooks ---------------------------------------------------------------------------------
     def hook(self, method, name, body=None, query=None):
         """Call /_emulator/<name> and return its JSON answer; any status but 200 raises EmulatorError."""
-        url = f"{self.url}/_emulator/{name}"
-        if query:
-            url += "?" + urllib.parse.urlencode(query)
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                payload = response.read()
-        except urllib.error.HTTPError as error:
-            raise EmulatorError(f"{method} {url} -> {error.code} {error.read()[:500]!r}") from None
-        return json.loads(payload) if payload else {}
+        return call_hook(self.url, method, name, body, query)
 
     def health(self):
         return self.hook("GET", "health")
