@@ -6,11 +6,23 @@ import sys
 import threading
 
 from mediastore_emulator.auth import Authenticator
+from mediastore_emulator.faults import LATENCY_RULE, is_latency_ms
 from mediastore_emulator.hooks import HookAccess
 from mediastore_emulator.model import MediaStore
 from mediastore_emulator.protocol import EmulatorApp
 from mediastore_emulator.server import make_server
 from mediastore_emulator.store import open_store
+
+
+def latency_ms(text):
+    """The value of --latency-ms, by the faults hook's rule; whole numbers stay integers in the hook's answers."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if not is_latency_ms(value):
+        raise argparse.ArgumentTypeError(LATENCY_RULE)
+    return int(value) if value.is_integer() else value
 
 
 def build_parser():
@@ -35,6 +47,14 @@ def build_parser():
         metavar="NAME[:PORT]",
         help="another Host the test hooks answer to (repeatable; default: the listening address and localhost)",
     )
+    parser.add_argument(
+        "--latency-ms",
+        type=latency_ms,
+        default=0,
+        metavar="N",
+        help="milliseconds every MediaStore request waits before its answer is sent, to model a distant service "
+        "(default 0; the faults hook can set it per operation)",
+    )
     parser.add_argument("--no-hooks", action="store_true", help="turn the /_emulator/ test hooks off")
     return parser
 
@@ -50,7 +70,7 @@ def build_app(args):
     )
     hook_access = None if args.no_hooks else HookAccess(args.host, args.allowed_host, args.public_url)
     authenticator = Authenticator(args.access_key, args.secret_key)
-    app = EmulatorApp(service, authenticator, args.create_delay, args.delete_delay, hook_access)
+    app = EmulatorApp(service, authenticator, args.create_delay, args.delete_delay, hook_access, args.latency_ms)
     return app, service
 
 

@@ -1,8 +1,10 @@
 """Fault injection: rules that make chosen operations fail (throttling, server errors) or drop the connection,
-before the request is carried out (``drop``) or after it, in place of the answer (``drop_response``)."""
+before the request is carried out (``drop``) or after it, in place of the answer (``drop_response``); and latency,
+the time every answer is held back, to model a service far away on one machine."""
 
 import random
 import threading
+import time
 
 # Fault name -> (HTTP status, message) of the error it answers with; None for a dropped connection.
 FAULT_KINDS = {
@@ -14,6 +16,11 @@ FAULT_KINDS = {
 # The WSGI environ key under which a server may offer a callable that cuts the client's connection at once
 # (server.py's gateway does). Without it a drop still ends the request, only less abruptly.
 CUT_CONNECTION = "mediastore_emulator.cut_connection"
+
+
+# Bounds the wait a caller can ask for (one hour), so that a mistyped value cannot hold threads for ever.
+MAX_LATENCY_MS = 3_600_000
+LATENCY_RULE = f"must be a number from 0 to {MAX_LATENCY_MS}"
 
 
 class DropConnection(ConnectionResetError):
@@ -46,25 +53,69 @@ def _rule(index, rule):
     return {"operation": operation, "fault": fault, "rate": float(rate), "count": count}
 
 
+def is_latency_ms(value):
+    return not isinstance(value, bool) and isinstance(value, (int, float)) and 0 <= value <= MAX_LATENCY_MS
+
+
+def _latency_by_operation(latency_ms):
+    """The validated ``latency_ms`` object of a POST /_emulator/faults body: operation name or "*" -> ms."""
+    if not isinstance(latency_ms, dict):
+        raise ValueError('latency_ms must be an object of operation names or "*" to milliseconds')
+    for operation, value in latency_ms.items():
+        if not operation:
+            raise ValueError('latency_ms keys must be operation names or "*"')
+        if not is_latency_ms(value):
+            raise ValueError(f"latency_ms.{operation} {LATENCY_RULE}")
+    return dict(latency_ms)
+
+
 class Faults:
-    def __init__(self):
+    """The fault rules and latencies in force; ``latency_ms`` is the command line's, which a reset goes back to."""
+
+    def __init__(self, latency_ms=0):
         self._lock = threading.Lock()
+        # Notified on every change, so that requests already waiting out their latency follow the new one.
+        self._latency_changed = threading.Condition(self._lock)
+        self._requests_waiting = 0
+        self._command_line_latency = {"*": latency_ms}
         self.clear()
 
     def clear(self):
-        self._rules = []
-        self._seed = None
-        self._rng = random.Random()
+        with self._lock:
+            self._rules = []
+            self._seed = None
+            self._rng = random.Random()
+            self._latency_ms = dict(self._command_line_latency)
+            self._latency_changed.notify_all()
 
     def configure(self, body):
         if not isinstance(body, dict) or not isinstance(body.get("rules"), list):
-            raise ValueError('body must be {"rules": [...], "seed": N}')
+            raise ValueError('body must be {"rules": [...], "seed": N, "latency_ms": {...}}')
         rules = [_rule(index, rule) for index, rule in enumerate(body["rules"])]
+        latency_ms = {**self._command_line_latency, **_latency_by_operation(body.get("latency_ms", {}))}
         seed = body.get("seed")
         with self._lock:
             self._rules = rules
             self._seed = seed
             self._rng = random.Random(seed)
+            self._latency_ms = latency_ms
+            self._latency_changed.notify_all()
+
+    def hold_answer(self, operation):
+        """Wait out the latency of ``operation`` (None: a request that names none) before its answer is sent.
+
+        Waiting requests hold a server thread each but no lock, so they never hold each other up."""
+        answered_at = time.monotonic()
+        with self._latency_changed:
+            self._requests_waiting += 1
+            try:
+                while (left := answered_at + self._latency_of(operation) - time.monotonic()) > 0:
+                    self._latency_changed.wait(left)
+            finally:
+                self._requests_waiting -= 1
+
+    def _latency_of(self, operation):
+        return self._latency_ms.get(operation, self._latency_ms["*"]) / 1000
 
     def pick(self, operation):
         """The fault for this request of ``operation`` (the first rule that applies and rolls), or None."""
@@ -80,4 +131,9 @@ class Faults:
 
     def describe(self):
         with self._lock:
-            return {"rules": [dict(r) for r in self._rules], "seed": self._seed}
+            return {
+                "rules": [dict(r) for r in self._rules],
+                "seed": self._seed,
+                "latency_ms": dict(self._latency_ms),
+                "requests_waiting": self._requests_waiting,
+            }

@@ -68,11 +68,21 @@ class Emulator:
     queue of whatever it prints afterwards (None at end of output); the hook helpers reach ``/_emulator/*``.
     """
 
-    def __init__(self, *extra_args, port=0, host="127.0.0.1", create_delay=None, delete_delay=None, ready_timeout=20):
+    def __init__(
+        self,
+        *extra_args,
+        port=0,
+        host="127.0.0.1",
+        create_delay=None,
+        delete_delay=None,
+        latency_ms=None,
+        ready_timeout=20,
+    ):
         self.args = [*emulator_command(), "--host", host, "--port", str(port)]
-        for option, seconds in (("--create-delay", create_delay), ("--delete-delay", delete_delay)):
-            if seconds is not None:
-                self.args += [option, str(seconds)]
+        options = (("--create-delay", create_delay), ("--delete-delay", delete_delay), ("--latency-ms", latency_ms))
+        for option, value in options:
+            if value is not None:
+                self.args += [option, str(value)]
         self.args += [str(argument) for argument in extra_args]
         handle, self.log_path = tempfile.mkstemp(prefix="mediastore-emulator-", suffix=".log")
         with open(handle, "wb") as log:
@@ -140,8 +150,13 @@ class Emulator:
         """The journal position now: pass it to journal(since=...) to see only later requests."""
         return self.hook("GET", "journal")["next"]
 
-    def set_faults(self, rules, seed=1):
-        return self.hook("POST", "faults", {"rules": rules, "seed": seed})
+    def set_faults(self, rules, seed=1, latency_ms=None):
+        """Replace the fault rules, and the latencies per operation (None: the command line's) of
+        docs/local-endpoint.md."""
+        body = {"rules": rules, "seed": seed}
+        if latency_ms is not None:
+            body["latency_ms"] = latency_ms
+        return self.hook("POST", "faults", body)
 
     def set_config(self, **delays):
         return self.hook("POST", "config", delays)

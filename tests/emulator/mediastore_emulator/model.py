@@ -106,6 +106,10 @@ class Container:
         self.tags = {}
         self.objects = {}  # path -> metadata dict
         self.folders = {}  # folder path -> number of objects below it
+        # What ListItems shows, so that it reads only the folder listed: folder path ("" for the top) -> child
+        # name -> None for an object, or for a folder the number of listed objects below it. Transient objects
+        # are never listed, nor folders holding only them.
+        self.listing = {}
         self.transient = set()  # paths of objects that expire (seconds_since_create rules)
         self.lock = threading.RLock()
 
@@ -142,19 +146,40 @@ class Container:
         parts = path.split("/")
         return ["/".join(parts[:i]) for i in range(1, len(parts))]
 
+    def _list(self, path, listed):
+        """Enter (``listed``) or remove an object that ListItems shows, with its folders, in ``listing``."""
+        parts = path.split("/")
+        step = 1 if listed else -1
+        for depth, name in enumerate(parts):
+            folder = "/".join(parts[:depth])
+            entries = self.listing.setdefault(folder, {})
+            below = None if depth == len(parts) - 1 else entries.get(name, 0) + step
+            if listed or below:
+                entries[name] = below
+            else:
+                del entries[name]
+            if not entries:
+                del self.listing[folder]
+
     def add_object(self, path, meta):
-        if path not in self.objects:
+        old = self.objects.get(path)
+        if old is None:
             for folder in self.ancestors(path):
                 self.folders[folder] = self.folders.get(folder, 0) + 1
+        elif old.get("expires_at") is None:
+            self._list(path, listed=False)
         self.objects[path] = meta
         if meta.get("expires_at") is not None:
             self.transient.add(path)
         else:
             self.transient.discard(path)
+            self._list(path, listed=True)
 
     def remove_object(self, path):
         meta = self.objects.pop(path)
         self.transient.discard(path)
+        if meta.get("expires_at") is None:
+            self._list(path, listed=False)
         for folder in self.ancestors(path):
             remaining = self.folders[folder] - 1
             if remaining:
@@ -162,6 +187,21 @@ class Container:
             else:
                 del self.folders[folder]
         return meta
+
+
+def _folder_item(name):
+    return {"Name": name, "Type": "FOLDER"}
+
+
+def _object_item(name, meta):
+    return {
+        "Name": name,
+        "Type": "OBJECT",
+        "ETag": meta["etag"],
+        "LastModified": round(meta["last_modified"], 3),
+        "ContentType": meta["content_type"],
+        "ContentLength": meta["size"],
+    }
 
 
 class MediaStore:
@@ -577,25 +617,16 @@ class MediaStore:
         prefix = folder + "/" if folder else ""
         with container.lock:
             self._expire_transient(container, self.clock())
-            children = {}
-            for object_path, meta in container.objects.items():
-                if not object_path.startswith(prefix) or meta.get("expires_at") is not None:
-                    continue  # transient-data objects are not listed, nor folders holding only them
-                name, slash, _deeper_path = object_path[len(prefix) :].partition("/")
-                if slash:
-                    children[name] = {"Name": name, "Type": "FOLDER"}
-                else:
-                    children[name] = {
-                        "Name": name,
-                        "Type": "OBJECT",
-                        "ETag": meta["etag"],
-                        "LastModified": round(meta["last_modified"], 3),
-                        "ContentType": meta["content_type"],
-                        "ContentLength": meta["size"],
-                    }
-        names = sorted(n for n in children if after is None or n > after)
-        page = names[:limit]
-        result = {"Items": [children[n] for n in page]}
+            children = container.listing.get(folder, {})
+            names = sorted(name for name in children if after is None or name > after)
+            page = names[:limit]
+            items = [
+                _folder_item(name)
+                if children[name] is not None
+                else _object_item(name, container.objects[prefix + name])
+                for name in page
+            ]
+        result = {"Items": items}
         if len(names) > limit:
             token = json.dumps({"path": folder, "after": page[-1]}).encode("utf-8")
             result["NextToken"] = base64.urlsafe_b64encode(token).decode("ascii")

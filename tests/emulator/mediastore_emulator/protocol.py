@@ -6,7 +6,8 @@ POST /                        control plane (control_plane.py), X-Amz-Target: Me
 
 A plane turns a request into a ``Call``; every call then goes the same way here: a body whose framing or size
 is refused → injected fault → signature check → the plane's answer → journal entry (for every call, refused ones
-and unknown operations included). The app assumes nothing of the server that runs it.
+and unknown operations included) → the latency in force, before the answer is sent. The app assumes nothing of
+the server that runs it.
 """
 
 import sys
@@ -87,12 +88,12 @@ def _cut_halfway(response, environ):
 
 
 class EmulatorApp:
-    def __init__(self, service, authenticator, create_delay, delete_delay, hook_access):
+    def __init__(self, service, authenticator, create_delay, delete_delay, hook_access, latency_ms=0):
         """``hook_access``: who may use the test hooks (a ``HookAccess``); None turns them off, so that
-        /_emulator/ is a path like any other."""
+        /_emulator/ is a path like any other. ``latency_ms``: how long every answer is held back."""
         self.authenticator = authenticator
         self.journal = Journal()
-        self.faults = Faults()
+        self.faults = Faults(latency_ms)
         self.hooks = None
         if hook_access is not None:
             self.hooks = Hooks(service, self.journal, self.faults, create_delay, delete_delay, hook_access)
@@ -122,7 +123,9 @@ class EmulatorApp:
             call = plane.route(request)
         except ServiceError as error:  # no operation the plane serves: journaled without one
             call = _unrouted(request, error, plane_name, content_type)
-        return self._serve(call, request, request_id)
+        response = self._serve(call, request, request_id)
+        self.faults.hold_answer(call.journal["operation"])
+        return response
 
     def _answer_hook(self, request, request_id):
         """The hook's answer; a body the hooks cannot read is refused in the service's error shape."""

@@ -25,8 +25,13 @@ MAX_DRAIN = 64 * 1024 * 1024
 # A connection that closes with part of its request unread first waits this long for the client to stop sending
 # (a lingering close): closing with unread data resets the connection, and the client loses the answer.
 LINGER_SECONDS = 2
-SERVER_THREADS = 16
+# One thread per request being answered; requests waiting out --latency-ms hold theirs (a sleeping thread costs
+# little), so this bounds how many clients a latency run can serve at once without queueing.
+SERVER_THREADS = 160
 KEEP_ALIVE_CONNECTIONS = 256
+# The listen backlog: with cheroot's 5, a burst of new connections (a thread pool of clients starting) overflows
+# it, and the kernel makes the extra clients retry their handshake after seconds.
+LISTEN_BACKLOG = 256
 CHUNK_SIZE_RE = re.compile(rb"[0-9A-Fa-f]{1,16}")
 MAX_CHUNK_LINE = 4096  # a chunk-size line with its extensions, or one trailer line
 MAX_TRAILER_LINES = 100
@@ -228,7 +233,7 @@ class EmulatorServer(cheroot_wsgi.Server):
     keep_alive_conn_limit = KEEP_ALIVE_CONNECTIONS
 
     def __init__(self, bind_addr, app):
-        super().__init__(bind_addr, app, numthreads=SERVER_THREADS)
+        super().__init__(bind_addr, app, numthreads=SERVER_THREADS, request_queue_size=LISTEN_BACKLOG)
         self.gateway = EmulatorGateway
 
     def error_log(self, msg="", level=20, traceback=False):
