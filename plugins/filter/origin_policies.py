@@ -289,8 +289,8 @@ def _content_problems(content, option="origin.content"):
     missing = src_problems(content.get("src"))
     problems += _within(missing, option)
     if not problems:
-        files = scan_tree(content["src"], params["include"], params["exclude"])
-        problems += _within(local_file_problems(files, params["prefix"]), option)
+        files, unreadable = scan_tree(content["src"], params["include"], params["exclude"])
+        problems += _within(unreadable + local_file_problems(files, params["prefix"]), option)
     return problems
 
 

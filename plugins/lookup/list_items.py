@@ -9,7 +9,7 @@ short_description: List the objects and folders of an AWS Elemental MediaStore c
 description:
   - Lists the items (objects and folders) in one or more folders of a MediaStore container, following
     C(NextToken) to the end.
-  - With O(recursive=true) sub-folders are listed too, a few of them in parallel.
+  - With O(recursive=true) sub-folders are listed too, ten of them at a time.
   - Returns one list of items for all terms, sorted by path, each path once.
   - A folder that does not exist lists as empty; a container that does not exist is an error, except under
     C(ansible-playbook --check), where it lists as empty (the new, empty container an earlier task would create).

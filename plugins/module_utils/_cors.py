@@ -11,6 +11,7 @@ import json
 
 from ansible.module_utils.common.validation import check_type_int, check_type_list
 
+from ansible_collections.elemental.mediastore.plugins.module_utils._metric import api_keys
 from ansible_collections.elemental.mediastore.plugins.module_utils._names import header_value_problems
 
 CORS_METHODS = ("GET", "PUT", "DELETE", "HEAD")
@@ -22,10 +23,20 @@ HEADER_MAX_LENGTH = 8192
 MAX_AGE_MAX = 2147483647
 LIST_KEYS = ("allowed_origins", "allowed_methods", "allowed_headers", "expose_headers")
 RULE_KEYS = LIST_KEYS + ("max_age_seconds",)
+# A rule may be written with the API's keys too (as the metric policy may): AllowedOrigins is allowed_origins.
+RULE_API_KEYS = {
+    "allowed_origins": "AllowedOrigins",
+    "allowed_methods": "AllowedMethods",
+    "allowed_headers": "AllowedHeaders",
+    "expose_headers": "ExposeHeaders",
+    "max_age_seconds": "MaxAgeSeconds",
+}
+SNAKE_CASE_KEYS = {api_key: key for key, api_key in RULE_API_KEYS.items()}
 
 
-def normalise_rules(rules):
-    """The rules as written, read the way Ansible reads list and int options; what cannot be read is kept.
+def normalise_rules(rules, option="rules"):
+    """``(rules, problems)``: the rules as written, read the way Ansible reads list and int options, with
+    snake_case keys (API keys renamed); ``problems`` names unknown keys.  What cannot be read is kept.
 
     The module takes each rule as a plain dictionary, so that a rule that is not one is refused by
     rules_problems with a message naming the option (ansible-core's own suboption check does not name it).
@@ -33,12 +44,18 @@ def normalise_rules(rules):
     defaults; anything else is left for rules_problems to report.
     """
     if not isinstance(rules, list):
-        return rules
-    return [_normalise_rule(rule) if isinstance(rule, dict) else rule for rule in rules]
+        return rules, []
+    problems = []
+    normalised = [
+        _normalise_rule(rule, f"{option}[{index}]", problems) if isinstance(rule, dict) else rule
+        for index, rule in enumerate(rules)
+    ]
+    return normalised, problems
 
 
-def _normalise_rule(rule):
-    normalised = dict(rule)
+def _normalise_rule(rule, where, problems):
+    api_rule = api_keys(rule, RULE_API_KEYS, where, problems)
+    normalised = {SNAKE_CASE_KEYS[api_key]: value for api_key, value in api_rule.items()}
     for key in LIST_KEYS:
         if isinstance(normalised.get(key), str):
             normalised[key] = check_type_list(normalised[key])
@@ -84,9 +101,6 @@ def rule_problems(rule, where):
     if not isinstance(rule, dict):
         return [f"{where}: a rule is a dictionary with allowed_origins, allowed_methods and optional headers."]
     problems = []
-    unknown = sorted(str(key) for key in set(rule) - set(RULE_KEYS))
-    if unknown:
-        problems.append(f"{where}: unknown key(s) {', '.join(unknown)}; a rule has {', '.join(RULE_KEYS)}.")
     origins = rule.get("allowed_origins") or []
     if not origins:
         problems.append(

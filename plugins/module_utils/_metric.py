@@ -20,7 +20,7 @@ _POLICY_KEYS = {"container_level_metrics": "ContainerLevelMetrics", "metric_poli
 _RULE_KEYS = {"object_group": "ObjectGroup", "object_group_name": "ObjectGroupName"}
 
 
-def _api_keys(mapping, key_map, where, problems):
+def api_keys(mapping, key_map, where, problems):
     """``mapping`` with snake_case keys turned into API keys; unknown keys are reported."""
     known = set(key_map.values())
     result = {}
@@ -42,7 +42,7 @@ def normalise_metric_policy(policy, option="metric_policy"):
     if not isinstance(policy, dict):
         return None, [f"{option}: a metric policy is a dictionary, not {type(policy).__name__}."]
     problems = []
-    api_policy = _api_keys(policy, _POLICY_KEYS, option, problems)
+    api_policy = api_keys(policy, _POLICY_KEYS, option, problems)
     level = api_policy.get("ContainerLevelMetrics")
     if level not in LEVELS:
         problems.append(f"{option}.container_level_metrics: required, ENABLED or DISABLED, not {level!r}.")
@@ -72,7 +72,7 @@ def _normalise_rule(rule, where, problems):
     if not isinstance(rule, dict):
         problems.append(f"{where}: a rule is a dictionary with object_group and object_group_name.")
         return {}
-    api_rule = _api_keys(rule, _RULE_KEYS, where, problems)
+    api_rule = api_keys(rule, _RULE_KEYS, where, problems)
     group = api_rule.get("ObjectGroup")
     if not isinstance(group, str) or not OBJECT_GROUP_CHARACTERS.fullmatch(group) or len(group) > OBJECT_GROUP_MAX:
         problems.append(

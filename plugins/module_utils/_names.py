@@ -20,6 +20,23 @@ PATH_SEGMENT_CHARACTERS = re.compile(r"[A-Za-z0-9_.\-~=:]+")
 DOT_SEGMENTS = (".", "..")
 # C0 controls and DEL: in an HTTP header, CR and LF would end the header and start another.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+# URLs that can only be one plane: AWS's control host mediastore.<region>.amazonaws.com and data hosts
+# <id>.data.mediastore.<region>.amazonaws.com; the local endpoint's data endpoints are <base>/data/<id>.
+AWS_CONTROL_HOST = re.compile(r"mediastore\.[a-z0-9-]+\.amazonaws\.com(\.cn)?", re.IGNORECASE)
+AWS_DATA_HOST = re.compile(r"[a-z0-9]+\.data\.mediastore\.[a-z0-9-]+\.amazonaws\.com(\.cn)?", re.IGNORECASE)
+LOCAL_DATA_PATH = re.compile(r"/data/[a-z0-9]+/?")
+# What to do when the endpoint of one plane is given for the other (a message ends with them, or with the SDK's
+# own words after them).
+ENDPOINT_IS_CONTROL_FIX = (
+    "endpoint takes a container's data endpoint (container.endpoint in the result of "
+    "elemental.mediastore.mediastore_container or mediastore_container_info), or give container instead; "
+    "the control-plane endpoint belongs in endpoint_url"
+)
+ENDPOINT_URL_IS_DATA_FIX = (
+    "endpoint_url is MediaStore's control-plane endpoint (the local endpoint's base URL, such as "
+    "http://127.0.0.1:4599, or https://mediastore.<region>.amazonaws.com); a container's data endpoint belongs in "
+    "endpoint (mediastore_object, mediastore_sync, the list_items lookup), or give container instead"
+)
 
 
 def container_name_problems(name, option="name"):
@@ -110,6 +127,28 @@ def endpoint_problems(endpoint, option="endpoint"):
         return [f"{option}: {endpoint[:80]!r} has control characters; a URL cannot contain them."]
     if " " in endpoint:
         return [f"{option}: {endpoint[:80]!r} has spaces; a URL cannot contain them (write %20)."]
-    if not endpoint.split("://", 1)[1].split("/", 1)[0]:
+    host = _host_and_path(endpoint)[0]
+    if not host:
         return [f"{option}: {endpoint[:80]!r} has no host."]
+    if AWS_CONTROL_HOST.fullmatch(host):
+        return [f"{option}: {endpoint[:80]!r} is MediaStore's control-plane endpoint; {ENDPOINT_IS_CONTROL_FIX}."]
     return []
+
+
+def control_endpoint_problems(endpoint_url, option="endpoint_url"):
+    """Problems of the control-plane URL (None: botocore's default): a container's data endpoint is not one.
+
+    Only URLs that are data endpoints by their shape are refused; ``option`` names where the URL came from.
+    """
+    if not endpoint_url:
+        return []
+    host, path = _host_and_path(endpoint_url)
+    if AWS_DATA_HOST.fullmatch(host) or LOCAL_DATA_PATH.fullmatch(path):
+        return [f"{option}: {endpoint_url[:80]!r} is a container's data endpoint; {ENDPOINT_URL_IS_DATA_FIX}."]
+    return []
+
+
+def _host_and_path(url):
+    """The host (without port or user) and the path of ``url``."""
+    location, slash, path = url.split("://", 1)[-1].partition("/")
+    return location.rpartition("@")[2].split(":")[0], slash + path

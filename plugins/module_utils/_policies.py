@@ -69,7 +69,11 @@ def read_json_object(value, option, object_rule="must be a JSON object (a dictio
         try:
             value = json.loads(text)
         except ValueError as error:
-            return None, [f"{option}: not valid JSON ({error})."]
+            # Most often `option: |` followed by YAML: the block makes the YAML one string.
+            return None, [
+                f"{option}: not valid JSON ({error}), and text is read as JSON; write it as a YAML mapping (drop "
+                f"the '|' after '{option}:') or as JSON text."
+            ]
     elif value is None:
         return None, []
     if not isinstance(value, dict):
@@ -184,9 +188,9 @@ class CorsPolicy(PolicyAspect):
     not_found = "CorsPolicyNotFoundException"
 
     def parse(self, value, option, container=None):
-        """``value`` is the list of rules in snake_case, each rule as written (see _cors.normalise_rules)."""
-        rules = normalise_rules(value)
-        problems = rules_problems(rules, option)
+        """``value`` is the list of rules, each rule as written (see _cors.normalise_rules)."""
+        rules, problems = normalise_rules(value, option)
+        problems += rules_problems(rules, option)
         return (None, problems) if problems else (to_api(rules), [])
 
     def view(self, value):

@@ -56,16 +56,21 @@ def option_problems(params):
         for index, rule in enumerate(params.get(option) or []):
             where = f"{option}[{index}]"
             if not isinstance(rule, dict):
-                problems.append(f"{where}: each rule is a dictionary with keys pattern and {value_key}.")
+                problems.append(
+                    f"{where}: each rule is a dictionary with keys pattern and {value_key} "
+                    f"(for example pattern: '*.m3u8'), not {type(rule).__name__} {str(rule)[:60]!r}."
+                )
                 continue
-            if not rule.get("pattern"):
-                problems.append(f"{where}: pattern is required and cannot be empty.")
-            if not rule.get(value_key):
-                problems.append(f"{where}: {value_key} is required and cannot be empty.")
-            elif value_key == "content_type":
-                problems += content_type_problems(rule[value_key], f"{where}.content_type")
-            else:
-                problems += cache_control_problems(rule[value_key], f"{where}.cache_control")
+            unknown = sorted(str(key) for key in set(rule) - {"pattern", value_key})
+            if unknown:
+                names = ", ".join(map(repr, unknown))
+                problems.append(f"{where}: unknown key {names}; a rule has pattern, {value_key}.")
+            for key in ("pattern", value_key):
+                if not rule.get(key) or not isinstance(rule[key], str):
+                    problems.append(f"{where}: {key} is required, a non-empty string.")
+            if rule.get(value_key) and isinstance(rule[value_key], str):
+                value_problems = content_type_problems if value_key == "content_type" else cache_control_problems
+                problems += value_problems(rule[value_key], f"{where}.{value_key}")
     problems += cache_control_problems(params.get("cache_control"), "cache_control")
     concurrency = params.get("max_concurrency")
     if concurrency is not None and not 1 <= concurrency <= MAX_CONCURRENCY:
@@ -146,24 +151,49 @@ def relative_to_prefix(prefix, path):
 
 
 def scan_tree(src, include=None, exclude=None):
-    """Every selected regular file under ``src`` (symlinks to files followed, to directories not), sorted."""
-    files = []
-    for directory, subdirectories, names in os.walk(src):
-        subdirectories.sort()
-        for name in names:
-            full_path = os.path.join(directory, name)
-            relative_path = os.path.relpath(full_path, src).replace(os.sep, "/")
-            if not is_selected(relative_path, include, exclude):
-                continue
-            try:
-                status = os.stat(full_path)
-            except OSError:
-                continue  # a dangling symlink, or a file removed while scanning: nothing to upload
-            if not os.path.isfile(full_path):
-                continue
-            files.append(LocalFile(relative_path, full_path, status.st_size, status.st_mtime))
+    """Every selected regular file under ``src`` (symlinks to files followed, to directories not), sorted, and the
+    problems of folders that could not be read.
+
+    A folder that cannot be read is a problem, not a folder to skip: with ``delete`` a skipped folder would look
+    empty and its remote copies would be deleted. A folder removed while scanning is simply gone.
+    """
+    files, problems = [], []
+    folders = [(src, "")]
+    while folders:
+        directory, relative_folder = folders.pop()
+        # scandir gives the type without a stat per entry, and the relative path is built as it goes:
+        # at 10,000 files os.walk with a relpath per file was a third of a no-op sync's own time.
+        try:
+            entries = list(os.scandir(directory))
+        except FileNotFoundError:
+            continue
+        except OSError as error:
+            problems.append(
+                f"src folder {relative_folder or './'!r} cannot be read ({error.strerror}); "
+                "make it readable or move it out of src."
+            )
+            continue
+        for entry in entries:
+            relative_path = relative_folder + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                folders.append((entry.path, relative_path + "/"))
+            elif is_selected(relative_path, include, exclude):
+                local = _local_file(entry, relative_path)
+                if local:
+                    files.append(local)
     files.sort(key=lambda local: local.relative_path)
-    return files
+    return files, sorted(problems)
+
+
+def _local_file(entry, relative_path):
+    """The LocalFile of a directory entry, or None unless it is (a symlink to) a regular file."""
+    try:
+        if not entry.is_file():
+            return None
+        status = entry.stat()
+    except OSError:
+        return None  # a dangling symlink, or a file removed while scanning: nothing to upload
+    return LocalFile(relative_path, entry.path, status.st_size, status.st_mtime)
 
 
 def local_file_problems(files, prefix, upload_availability="standard"):

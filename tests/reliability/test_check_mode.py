@@ -82,8 +82,7 @@ def reported(results):
     for name in ("r_container", "r_policy", "r_cors", "r_object"):
         out[name] = (results[name]["changed"], json.dumps(results[name].get("diff"), sort_keys=True))
     sync = results["r_sync"]
-    out["r_sync"] = (sync["changed"], sorted((u["path"], u["reason"], u["sha256"]) for u in sync["uploaded"]),
-                     sync["deleted"])
+    out["r_sync"] = (sync["changed"], sync["uploaded"], sync["deleted"], sync["diff"]["after"])
     role = results["origin_result"]
     out["role"] = (role["changed"], sorted(role["changes"]), json.dumps(role["diffs"], sort_keys=True))
     out["r_info"] = results["r_info"]["changed"]

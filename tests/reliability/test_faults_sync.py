@@ -61,7 +61,7 @@ def test_a_sync_out_of_budget_fails_naming_every_missing_path_and_holds_back_man
     failed = {failure["path"] for failure in result["failures"]}
     assert missing <= failed
     assert {path for path in stored if path.endswith(".m3u8")} == set(), "a manifest went up with segments missing"
-    uploaded = {item["path"] for item in result["uploaded"]}
+    uploaded = set(result["uploaded"])
     assert uploaded <= set(stored) and not uploaded & failed
     assert result["changed"] is bool(uploaded)
     shown = [path for path in sorted(failed) if f"{path}: " in result["msg"]]

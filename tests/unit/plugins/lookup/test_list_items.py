@@ -3,6 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 import datetime
+import threading
 from pathlib import Path
 
 import pytest
@@ -212,5 +213,22 @@ def test_missing_container_in_check_mode_lists_as_empty(lookup, monkeypatch, stu
 def test_missing_container_by_endpoint(lookup, monkeypatch, stubs):
     clients = Clients(monkeypatch, lookup, stubs)
     clients.data_stub.add_client_error("list_items", "ContainerNotFoundException", http_status_code=404)
-    with pytest.raises(AnsibleLookupError, match=r"The container at https://\S+ does not exist"):
+    with pytest.raises(AnsibleLookupError, match=r"^endpoint: container at https://\S+ does not exist; create it"):
         run(lookup, endpoint=ENDPOINT)
+
+
+def test_recursive_walk_lists_ten_folders_at_a_time(monkeypatch):
+    folders = [f"rendition{number}" for number in range(10)]
+    # Every folder listing waits until all ten are under way: they can only finish if they run at once.
+    all_listing = threading.Barrier(len(folders), timeout=10)
+
+    def list_folder(_data, path, page_size=1000):
+        if not path:
+            return [dict(folder(name), Path=name) for name in folders]
+        all_listing.wait()
+        return [dict(obj("a.ts"), Path=f"{path}/a.ts")]
+
+    monkeypatch.setattr(list_items, "list_folder", list_folder)
+    options = dict(item_type="object", max_items=None, page_size=1000, recursive=True)
+    items = list_items.list_folders(None, [""], options)
+    assert [item["path"] for item in items] == [f"{name}/a.ts" for name in folders]

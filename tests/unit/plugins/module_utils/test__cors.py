@@ -104,8 +104,14 @@ def test_control_characters_are_refused_in_every_header_value(key, control):
 @pytest.mark.parametrize(
     "bad_rule, fragment",
     [
-        (dict(rule(), allowed_origin=["x"]), "rules[0]: unknown key(s) allowed_origin"),
-        (dict(rule(), AllowedOrigins=["x"], Extra=1), "unknown key(s) AllowedOrigins, Extra"),
+        (
+            dict(rule(), allowed_origin=["x"]),
+            "rules[0]: unknown key 'allowed_origin'; use allowed_headers, "
+            "allowed_methods, allowed_origins, expose_headers, max_age_seconds (or their API names AllowedHeaders, "
+            "AllowedMethods, AllowedOrigins, ExposeHeaders, MaxAgeSeconds)",
+        ),
+        (dict(rule(), Extra=1), "rules[0]: unknown key 'Extra'"),
+        (dict(rule(), AllowedOrigins=["x"]), "rules[0]: AllowedOrigins is given twice (in snake_case and PascalCase)"),
         (rule(allowed_origins={"a": 1}), "rules[0].allowed_origins: must be a list of strings"),
         (rule(allowed_headers=7), "rules[0].allowed_headers: must be a list of strings"),
         (rule(expose_headers=[["Content-Length"]]), "rules[0].expose_headers: every entry is a string"),
@@ -116,19 +122,20 @@ def test_control_characters_are_refused_in_every_header_value(key, control):
     ],
 )
 def test_rules_as_written_by_hand_are_checked_key_by_key(bad_rule, fragment):
-    rules = normalise_rules([bad_rule])
-    problems = rules_problems(rules)
+    rules, problems = normalise_rules([bad_rule])
+    problems += rules_problems(rules)
     assert any(fragment in problem for problem in problems), problems
 
 
 @pytest.mark.parametrize("rules", ["GET", {"allowed_origins": ["*"]}, 3])
 def test_rules_must_be_a_list(rules):
-    assert rules_problems(normalise_rules(rules)) == ["rules: must be a list of rules (dictionaries), 1 to 100."]
+    assert normalise_rules(rules) == (rules, [])
+    assert rules_problems(rules) == ["rules: must be a list of rules (dictionaries), 1 to 100."]
 
 
 def test_normalise_rules_converts_as_ansible_does_and_fills_defaults():
     written = [{"allowed_origins": "https://a.example.com", "allowed_methods": "GET,head", "max_age_seconds": "30"}]
-    assert normalise_rules(written) == [
+    assert normalise_rules(written)[0] == [
         {
             "allowed_origins": ["https://a.example.com"],
             "allowed_methods": ["GET", "head"],
@@ -137,14 +144,47 @@ def test_normalise_rules_converts_as_ansible_does_and_fills_defaults():
             "max_age_seconds": 30,
         }
     ]
-    assert rules_problems(normalise_rules(written)) == []
+    assert rules_problems(normalise_rules(written)[0]) == []
+
+
+def test_rules_with_the_api_keys_read_as_the_snake_case_ones():
+    api_rules = [
+        {
+            "AllowedOrigins": ["https://a.example.com"],
+            "AllowedMethods": "GET,HEAD",
+            "AllowedHeaders": ["*"],
+            "ExposeHeaders": ["ETag"],
+            "MaxAgeSeconds": "30",
+        }
+    ]
+    snake_rules = [
+        {
+            "allowed_origins": ["https://a.example.com"],
+            "allowed_methods": ["GET", "HEAD"],
+            "allowed_headers": ["*"],
+            "expose_headers": ["ETag"],
+            "max_age_seconds": 30,
+        }
+    ]
+    assert normalise_rules(api_rules) == (snake_rules, [])
+    assert normalise_rules(api_rules) == normalise_rules(snake_rules)
+
+
+def test_an_unknown_key_is_named_with_the_option():
+    rules, problems = normalise_rules([rule(), dict(rule(), AllowedOrigin=["*"])], option="cors")
+    assert rules[1] == rule()
+    assert problems == [
+        "cors[1]: unknown key 'AllowedOrigin'; use allowed_headers, allowed_methods, allowed_origins, "
+        "expose_headers, max_age_seconds (or their API names AllowedHeaders, AllowedMethods, "
+        "AllowedOrigins, ExposeHeaders, MaxAgeSeconds)."
+    ]
 
 
 def test_normalise_rules_keeps_what_it_cannot_read_for_the_checks():
-    assert normalise_rules(None) is None
-    assert normalise_rules([]) == []
-    assert normalise_rules(["GET"]) == ["GET"]
-    assert normalise_rules([rule(max_age_seconds="soon")])[0]["max_age_seconds"] == "soon"
+    assert normalise_rules(None) == (None, [])
+    assert normalise_rules([]) == ([], [])
+    assert normalise_rules(["GET"]) == (["GET"], [])
+    assert normalise_rules([rule(max_age_seconds="soon")])[0][0]["max_age_seconds"] == "soon"
 
 
 def test_star_in_expose_headers_is_not_limited():

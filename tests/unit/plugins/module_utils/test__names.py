@@ -9,6 +9,7 @@ from ansible_collections.elemental.mediastore.plugins.module_utils._names import
     FOLDER_LEVELS_MAX,
     PATH_MAX,
     container_name_problems,
+    control_endpoint_problems,
     endpoint_problems,
     folder_path_problems,
     header_value_problems,
@@ -311,6 +312,8 @@ def test_valid_endpoints(endpoint):
         ("https://example.com/\r\nX-Evil: 1", "control characters"),
         ("https://exa mple.com", "spaces"),
         ("https://", "has no host"),
+        ("https://mediastore.us-east-1.amazonaws.com", "is MediaStore's control-plane endpoint"),
+        ("https://MediaStore.eu-west-1.amazonaws.com/", "is MediaStore's control-plane endpoint"),
     ],
 )
 def test_invalid_endpoints(endpoint, fragment):
@@ -318,3 +321,45 @@ def test_invalid_endpoints(endpoint, fragment):
     assert len(problems) == 1, problems
     assert problems[0].startswith("endpoint: ")
     assert fragment in problems[0]
+
+
+def test_the_control_endpoint_as_endpoint_says_where_each_belongs():
+    (problem,) = endpoint_problems("https://mediastore.us-east-1.amazonaws.com")
+    assert "container.endpoint" in problem and "mediastore_container_info" in problem
+    assert "belongs in endpoint_url" in problem
+
+
+@pytest.mark.parametrize(
+    "endpoint_url",
+    [
+        None,
+        "http://127.0.0.1:4599",
+        "http://127.0.0.1:4599/",
+        "https://mediastore.us-east-1.amazonaws.com",
+        "https://proxy.example.com/database/x",
+        "https://mediastore-fips.us-east-1.amazonaws.com",
+    ],
+)
+def test_control_endpoints(endpoint_url):
+    assert control_endpoint_problems(endpoint_url) == []
+
+
+@pytest.mark.parametrize(
+    "endpoint_url",
+    [
+        "http://127.0.0.1:4599/data/ab12cd34ef56gh",
+        "http://127.0.0.1:4599/data/ab12cd34ef56gh/",
+        "https://aaabbbcccdddee.data.mediastore.us-west-2.amazonaws.com",
+        "https://AAABBBCCCDDDEE.data.mediastore.us-west-2.amazonaws.com/",
+    ],
+)
+def test_a_data_endpoint_as_endpoint_url_says_where_each_belongs(endpoint_url):
+    (problem,) = control_endpoint_problems(endpoint_url)
+    assert problem.startswith(f"endpoint_url: {endpoint_url!r} is a container's data endpoint")
+    assert "endpoint_url is MediaStore's control-plane endpoint" in problem
+    assert "belongs in endpoint" in problem
+
+
+def test_control_endpoint_problems_name_the_setting_given():
+    (problem,) = control_endpoint_problems("http://h/data/x", "AWS_ENDPOINT_URL_MEDIASTORE")
+    assert problem.startswith("AWS_ENDPOINT_URL_MEDIASTORE: ")

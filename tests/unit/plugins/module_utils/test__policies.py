@@ -78,6 +78,7 @@ def test_read_json_object(value, expected):
     [
         ("{rules: []}", "lifecycle_policy: not valid JSON"),
         ('{"a": 1,}', "lifecycle_policy: not valid JSON"),
+        ("rules:\n  - action: EXPIRE\n", "as a YAML mapping (drop the '|' after 'lifecycle_policy:') or as JSON"),
         ("[1, 2]", "lifecycle_policy: must be a JSON object (a dictionary), not list"),
         ('"text"', "must be a JSON object (a dictionary), not str"),
         ("7", "not int"),

@@ -5,6 +5,8 @@
 
 import hashlib
 import io
+import re
+import time
 
 import botocore.exceptions
 import botocore.session
@@ -30,8 +32,10 @@ from ansible_collections.elemental.mediastore.plugins.module_utils._service impo
     create_container,
     delete_container,
     delete_object,
+    describe_container,
     describe_object,
     list_containers,
+    list_folder,
     put_object,
     read_policy,
     refuse_truncated_answer,
@@ -117,9 +121,13 @@ def test_a_missing_object_describes_as_none(data, code, status):
 def test_a_missing_container_is_not_a_missing_object(data):
     data_plane, stubber = data
     stubber.add_client_error("describe_object", "ContainerNotFoundException", http_status_code=404)
-    with pytest.raises(MediaStoreServiceError, match="The container at https://\\S+ does not exist") as raised:
+    with pytest.raises(MediaStoreServiceError) as raised:
         describe_object(data_plane, "a.ts")
-    assert "ContainerNotFoundException" in str(raised.value)
+    assert re.fullmatch(
+        r"endpoint: container at https://\S+ does not exist; create it first with "
+        r"elemental\.mediastore\.mediastore_container\.",
+        raised.value.message,
+    )
 
 
 def test_delete_object_tells_whether_it_was_there(data):
@@ -446,3 +454,88 @@ def test_an_answer_shorter_than_its_content_length_is_a_transport_fault():
         refuse_truncated_answer(answer(b'{"Items": [{"Na', 44), model)
     head = botocore.session.get_session().get_service_model("mediastore-data").operation_model("DescribeObject")
     refuse_truncated_answer(answer(b"", 44), head)
+
+
+@pytest.fixture
+def controller_zone(monkeypatch):
+    """The controller runs in a zone east of UTC, as many do."""
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_listed_times_are_read_as_utc_whatever_the_controller_zone(controller_zone):
+    connect = {"aws_access_key_id": "AKID", "aws_secret_access_key": "secret"}
+    data_plane = session_clients("us-east-1", URL, connect).data_plane(endpoint=URL)
+    listing = b'{"Items": [{"Name": "a.ts", "Type": "OBJECT", "LastModified": 1763000000.5, "ContentLength": 1}]}'
+    data_plane.client.client.meta.events.register("before-send", lambda **_kwargs: answer(listing, len(listing)))
+    [item] = list_folder(data_plane, "")
+    assert item["LastModified"].isoformat() == "2025-11-13T02:13:20.500000+00:00"
+
+
+# ---------------------------------------------------------------------------------------------------- messages
+
+
+def test_a_container_deleted_meanwhile_is_named_as_a_missing_one(control):
+    clients, stubber = control
+    stubber.add_client_error("get_cors_policy", "ContainerNotFoundException")
+    with pytest.raises(MediaStoreServiceError) as raised:
+        read_policy(clients, CORS_POLICY, NAME)
+    assert raised.value.message == (
+        f"container: container '{NAME}' does not exist; create it first with elemental.mediastore.mediastore_container."
+    )
+
+
+@pytest.mark.parametrize("code", ["UnrecognizedClientException", "InvalidClientTokenId"])
+def test_an_unknown_access_key_says_where_credentials_are_set(control, code):
+    clients, stubber = control
+    stubber.add_client_error(
+        "describe_container", code, "The security token included in the request is invalid.", http_status_code=403
+    )
+    with pytest.raises(MediaStoreServiceError) as raised:
+        describe_container(clients, NAME)
+    message = raised.value.message
+    assert message.startswith(f"DescribeContainer failed for container '{NAME}': the access key is not known")
+    for setting in ("access_key", "secret_key", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
+        assert setting in message
+
+
+def test_a_control_endpoint_given_as_endpoint_says_where_each_belongs(data):
+    data_plane, stubber = data
+    stubber.add_client_error("list_items", "UnknownOperationException", http_status_code=400)
+    with pytest.raises(MediaStoreServiceError) as raised:
+        list_folder(data_plane, "")
+    message = raised.value.message
+    assert message.startswith("endpoint: ListItems failed for container at https://")
+    assert "container.endpoint" in message and "the control-plane endpoint belongs in endpoint_url" in message
+
+
+def test_a_data_endpoint_given_as_endpoint_url_says_where_each_belongs(control):
+    clients, stubber = control
+    stubber.add_client_error("describe_container", "MethodNotAllowedException", http_status_code=405)
+    with pytest.raises(MediaStoreServiceError) as raised:
+        describe_container(clients, NAME)
+    message = raised.value.message
+    assert message.startswith(f"endpoint_url: DescribeContainer failed for container '{NAME}': the URL answers as a")
+    assert "a container's data endpoint belongs in endpoint" in message
+
+
+@pytest.mark.parametrize(
+    "endpoint_url",
+    ["http://127.0.0.1:4599/data/abcdefghijklmn", "https://abcdefghijklmn.data.mediastore.us-east-1.amazonaws.com"],
+)
+def test_a_data_endpoint_as_endpoint_url_is_refused_before_any_request(endpoint_url):
+    clients = session_clients("us-east-1", endpoint_url, {"aws_access_key_id": "AKID", "aws_secret_access_key": "s"})
+    with pytest.raises(MediaStoreServiceError) as raised:
+        assert clients.control is None  # building the client raises
+    assert raised.value.message.startswith(f"endpoint_url: {endpoint_url!r} is a container's data endpoint;")
+
+
+def test_a_data_endpoint_from_the_environment_is_named_as_such(monkeypatch):
+    monkeypatch.setenv("AWS_ENDPOINT_URL_MEDIASTORE", "http://127.0.0.1:4599/data/abcdefghijklmn")
+    clients = session_clients("us-east-1", None, {"aws_access_key_id": "AKID", "aws_secret_access_key": "s"})
+    with pytest.raises(MediaStoreServiceError) as raised:
+        assert clients.control is None  # building the client raises
+    assert raised.value.message.startswith("AWS_ENDPOINT_URL_MEDIASTORE (or AWS_ENDPOINT_URL): ")

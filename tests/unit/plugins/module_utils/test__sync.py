@@ -84,6 +84,16 @@ def test_valid_options_have_no_problems():
             "not a valid content type",
         ),
         (dict(content_type_rules=[{"pattern": "*.ts"}]), "content_type_rules[0]", "content_type is required"),
+        (
+            dict(content_type_rules=[{"pattern": 5, "content_type": "video/MP2T"}]),
+            "content_type_rules[0]",
+            "pattern is required, a non-empty string",
+        ),
+        (
+            dict(cache_control_rules=[{"pattern": "*.ts", "cache_control": "max-age=2", "Pattern": "*.m3u8"}]),
+            "cache_control_rules[0]",
+            "unknown key 'Pattern'; a rule has pattern, cache_control",
+        ),
         (dict(cache_control="max-age=2\n"), "cache_control", "printable ASCII"),
         (dict(max_concurrency=0), "max_concurrency", "between 1 and 64"),
         (dict(max_concurrency=65), "max_concurrency", "between 1 and 64"),
@@ -187,7 +197,8 @@ def make_tree(root, files):
 
 def test_scan_tree_lists_files_relative_to_src_sorted(tmp_path):
     make_tree(tmp_path, {"index.m3u8": b"#EXTM3U", "720p/seg_2.ts": b"22", "720p/seg_1.ts": b"1", "a/b/c/d.vtt": b""})
-    files = _sync.scan_tree(str(tmp_path))
+    files, problems = _sync.scan_tree(str(tmp_path))
+    assert problems == []
     assert [f.relative_path for f in files] == ["720p/seg_1.ts", "720p/seg_2.ts", "a/b/c/d.vtt", "index.m3u8"]
     by_path = {f.relative_path: f for f in files}
     assert by_path["720p/seg_2.ts"].size == 2
@@ -197,7 +208,7 @@ def test_scan_tree_lists_files_relative_to_src_sorted(tmp_path):
 
 def test_scan_tree_applies_include_and_exclude(tmp_path):
     make_tree(tmp_path, {"index.m3u8": b"x", "720p/seg_1.ts": b"x", "720p/seg_1.tmp": b"x", "notes.txt": b"x"})
-    files = _sync.scan_tree(str(tmp_path), include=["*.ts", "*.m3u8", "*.tmp"], exclude=["*.tmp"])
+    files, _problems = _sync.scan_tree(str(tmp_path), include=["*.ts", "*.m3u8", "*.tmp"], exclude=["*.tmp"])
     assert [f.relative_path for f in files] == ["720p/seg_1.ts", "index.m3u8"]
 
 
@@ -209,12 +220,44 @@ def test_scan_tree_follows_file_links_not_directory_links(tmp_path):
     (src / "linked.ts").symlink_to(outside / "real.ts")
     (src / "linked_dir").symlink_to(outside / "dir", target_is_directory=True)
     (src / "dangling.ts").symlink_to(tmp_path / "missing.ts")
-    files = _sync.scan_tree(str(src))
+    files, _problems = _sync.scan_tree(str(src))
     assert [(f.relative_path, f.size) for f in files] == [("linked.ts", 3)]
 
 
 def test_scan_of_an_empty_directory(tmp_path):
-    assert _sync.scan_tree(str(tmp_path)) == []
+    assert _sync.scan_tree(str(tmp_path)) == ([], [])
+
+
+def test_an_unreadable_folder_is_a_problem_not_an_empty_folder(tmp_path, monkeypatch):
+    # Skipped, the folder would look empty and delete: true would remove its remote copies. The tests run as
+    # root, who reads any folder, so the refusal is simulated where scandir reports it.
+    make_tree(tmp_path, {"index.m3u8": b"x", "720p/seg_1.ts": b"x", "1080p/seg_1.ts": b"x"})
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if os.path.basename(path) == "1080p":
+            raise PermissionError(13, "Permission denied", path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(_sync.os, "scandir", scandir)
+    files, problems = _sync.scan_tree(str(tmp_path))
+    assert [f.relative_path for f in files] == ["720p/seg_1.ts", "index.m3u8"]
+    assert problems == [
+        "src folder '1080p/' cannot be read (Permission denied); make it readable or move it out of src."
+    ]
+
+
+def test_a_folder_removed_while_scanning_is_simply_gone(tmp_path, monkeypatch):
+    make_tree(tmp_path, {"index.m3u8": b"x", "gone/seg_1.ts": b"x"})
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if os.path.basename(path) == "gone":
+            raise FileNotFoundError(2, "No such file or directory", path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(_sync.os, "scandir", scandir)
+    assert [f.relative_path for f in _sync.scan_tree(str(tmp_path))[0]] == ["index.m3u8"]
 
 
 def test_valid_files_have_no_problems():

@@ -140,7 +140,11 @@ def test_removal_in_check_mode_writes_nothing(module_control, capsys):
         ({"rules": [dict(EVERYONE, max_age_seconds=-1)]}, "rules[0].max_age_seconds: must be a whole number"),
         ({"rules": [EVERYONE] * 101}, "rules: a CORS policy has at most 100 rules"),
         ({"rules": [{"allowed_methods": ["GET"]}]}, "rules[0].allowed_origins: at least one origin is required"),
-        ({"rules": [dict(EVERYONE, allowed_origin=["*"])]}, "rules[0]: unknown key(s) allowed_origin"),
+        ({"rules": [dict(EVERYONE, allowed_origin=["*"])]}, "rules[0]: unknown key 'allowed_origin'; use allowed_"),
+        (
+            {"rules": [{"AllowedOrigin": ["*"], "AllowedMethods": ["GET"]}]},
+            "rules[0]: unknown key 'AllowedOrigin'; use allowed_headers, allowed_methods, allowed_origins",
+        ),
         ({"rules": ["GET"]}, "option 'rules' is of type str and we were unable to convert to dict"),
         ({"rules": [dict(EVERYONE, allowed_origins=["https://a.example\r\nX: 1"])]},
          "rules[0].allowed_origins: 'https://a.example\\r\\nX: 1' has control characters"),

@@ -198,7 +198,10 @@ def test_missing_container_is_a_clear_failure(module_data, capsys):
     module_data.add_client_error("describe_object", "ContainerNotFoundException", http_status_code=404)
     result = run_module(capsys, content="x")
     assert result["failed"] is True
-    assert f"The container at {ENDPOINT} does not exist" in result["msg"]
+    assert result["msg"] == (
+        f"endpoint: container at {ENDPOINT} does not exist; "
+        "create it first with elemental.mediastore.mediastore_container."
+    )
 
 
 @pytest.mark.parametrize("check_mode", [False, True])

@@ -7,6 +7,7 @@ import datetime
 import hashlib
 import io
 import os
+import threading
 
 import pytest
 from botocore.response import StreamingBody
@@ -80,6 +81,12 @@ def run(src, check_mode=False, **params):
     return raised.value
 
 
+def actions(outcome):
+    """What the diff says happens to each path: {path: "upload (new)", ...}."""
+    lines = outcome.result["diff"]["after"].splitlines()
+    return dict((line.split(", ")[0].split(": ", 1)) for line in lines)
+
+
 def write(root, relative_path, content, mtime=None):
     target = root / relative_path
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -147,12 +154,7 @@ def test_check_mode_reports_the_plan_and_sends_nothing_but_the_listing(data_plan
     result = run(live_tree, check_mode=True, delete=True)
     assert not result.failed
     assert result.result["changed"] is True
-    assert [(u["path"], u["reason"]) for u in result.result["uploaded"]] == [
-        ("live/ch1/seg_2.ts", "size"),
-        ("live/ch1/seg_3.ts", "new"),
-        ("live/ch1/index.m3u8", "size"),
-    ]
-    assert result.result["uploaded"][1]["sha256"] == hashlib.sha256(b"3" * 30).hexdigest()
+    assert result.result["uploaded"] == ["live/ch1/seg_2.ts", "live/ch1/seg_3.ts", "live/ch1/index.m3u8"]
     assert result.result["deleted"] == ["live/ch1/seg_0.ts"]
     assert result.result["unchanged"] == ["live/ch1/seg_1.ts"]
     assert result.result["counts"] == {"uploaded": 3, "deleted": 1, "unchanged": 1, "failed": 0}
@@ -186,11 +188,7 @@ def test_a_run_uploads_segments_then_the_playlist_then_deletes(data_plane, live_
     )
     assert not result.failed, result.result
     assert result.result["changed"] is True
-    assert [u["path"] for u in result.result["uploaded"]] == [
-        "live/ch1/seg_2.ts",
-        "live/ch1/seg_3.ts",
-        "live/ch1/index.m3u8",
-    ]
+    assert result.result["uploaded"] == ["live/ch1/seg_2.ts", "live/ch1/seg_3.ts", "live/ch1/index.m3u8"]
     assert result.result["deleted"] == ["live/ch1/seg_0.ts"]
     assert result.result["failures"] == []
 
@@ -222,7 +220,7 @@ def test_a_wrong_content_sha256_fails_that_file_and_holds_back_playlist_and_dele
     assert result.failed
     assert result.result["msg"].startswith("3 of 4 sync operations failed (1 uploaded, 0 deleted)")
     assert result.result["changed"] is True
-    assert [u["path"] for u in result.result["uploaded"]] == ["live/ch1/seg_2.ts"]
+    assert result.result["uploaded"] == ["live/ch1/seg_2.ts"]
     failed = {entry["path"]: entry["error"] for entry in result.result["failures"]}
     assert sorted(failed) == ["live/ch1/index.m3u8", "live/ch1/seg_0.ts", "live/ch1/seg_3.ts"]
     assert "SHA-256 " + "0" * 64 in failed["live/ch1/seg_3.ts"]
@@ -239,9 +237,9 @@ def test_a_refused_upload_is_a_failure_of_that_file_only(data_plane, tmp_path):
     expect_put(data_plane, "live/ch1/b.ts", b"b")
     result = run(tmp_path)
     assert result.failed
-    assert [u["path"] for u in result.result["uploaded"]] == ["live/ch1/b.ts"]
+    assert result.result["uploaded"] == ["live/ch1/b.ts"]
     assert result.result["failures"][0]["path"] == "live/ch1/a.ts"
-    assert "ContainerNotFoundException" in result.result["failures"][0]["error"]
+    assert "endpoint: container at " in result.result["failures"][0]["error"]
 
 
 def test_an_object_deleted_meanwhile_is_not_reported_as_deleted(data_plane, tmp_path):
@@ -265,10 +263,11 @@ def test_checksum_mode_reads_only_same_size_objects_and_ignores_dates(data_plane
     data_plane.add_response("get_object", {"Body": body(b"E" * 4), "StatusCode": 200}, {"Path": "live/ch1/edited.ts"})
     data_plane.add_response("get_object", {"Body": body(b"s" * 4), "StatusCode": 200}, {"Path": "live/ch1/same.ts"})
     result = run(tmp_path, check_mode=True, file_change_strategy="checksum")
-    assert [(u["path"], u["reason"]) for u in result.result["uploaded"]] == [
-        ("live/ch1/edited.ts", "checksum"),
-        ("live/ch1/grown.ts", "size"),
-    ]
+    assert result.result["uploaded"] == ["live/ch1/edited.ts", "live/ch1/grown.ts"]
+    assert actions(result) == {
+        "live/ch1/edited.ts": "upload (changed: checksum)",
+        "live/ch1/grown.ts": "upload (changed: size)",
+    }
     assert result.result["unchanged"] == ["live/ch1/same.ts"]
 
 
@@ -276,7 +275,8 @@ def test_date_size_uploads_a_touched_file(data_plane, tmp_path):
     write(tmp_path, "same.ts", b"s" * 4, mtime=FUTURE)
     expect_listing(data_plane, "live/ch1", [item("same.ts", 4)])
     result = run(tmp_path, check_mode=True)
-    assert [(u["path"], u["reason"]) for u in result.result["uploaded"]] == [("live/ch1/same.ts", "newer")]
+    assert result.result["uploaded"] == ["live/ch1/same.ts"]
+    assert actions(result) == {"live/ch1/same.ts": "upload (changed: newer)"}
 
 
 def test_a_failed_checksum_read_leaves_that_file_alone_and_fails(data_plane, tmp_path):
@@ -310,9 +310,8 @@ def test_force_uploads_unchanged_files_with_type_rules_and_storage_options(data_
         content_type_rules=[{"pattern": "*.aac", "content_type": "audio/x-aac"}],
     )
     assert not result.failed, result.result
-    assert [(u["path"], u["reason"], u["content_type"]) for u in result.result["uploaded"]] == [
-        ("live/ch1/a.aac", "force", "audio/x-aac")
-    ]
+    assert result.result["uploaded"] == ["live/ch1/a.aac"]
+    assert result.result["diff"]["after"] == "live/ch1/a.aac: upload (changed: force), 1 bytes, audio/x-aac\n"
 
 
 def test_the_client_gets_a_connection_per_thread(data_plane, stubs, tmp_path):
@@ -330,6 +329,15 @@ def test_the_client_gets_a_connection_per_thread(data_plane, stubs, tmp_path):
         (dict(max_requests_per_second=0), "max_requests_per_second: must be greater than 0"),
         (dict(cache_control_rules=[{"pattern": "*.ts", "cache_control": "a\nb"}]), "printable ASCII"),
         (dict(content_type_rules=[{"pattern": "*.ts", "content_type": "video/mp2t; x=1"}]), "not a valid content type"),
+        (
+            dict(cache_control_rules=["*.m3u8"]),
+            "cache_control_rules[0]: each rule is a dictionary with keys pattern and cache_control "
+            "(for example pattern: '*.m3u8'), not str '*.m3u8'.",
+        ),
+        (
+            dict(content_type_rules=[{"pattern": "*.ts", "content": "x"}]),
+            "content_type_rules[0]: unknown key 'content'",
+        ),
     ],
 )
 def test_bad_options_fail_before_any_request(data_plane, stubs, tmp_path, params, words):
@@ -383,7 +391,7 @@ def test_streaming_uploads_are_sent_chunked(data_plane, tmp_path):
     data_plane.client.meta.events.register("before-parameter-build.mediastore-data.PutObject", record)
     result = run(tmp_path, upload_availability="streaming")
     assert not result.failed, result.result
-    assert result.result["uploaded"][0]["sha256"] == hashlib.sha256(b"l" * 7).hexdigest()
+    assert result.result["uploaded"] == ["live/ch1/live.ts"]
     # No length and no tell(): botocore can only send it with Transfer-Encoding: chunked.
     assert not hasattr(bodies[0], "__len__") and not hasattr(bodies[0], "tell")
     assert sent[0] == b"l" * 7
@@ -397,7 +405,8 @@ def test_check_mode_in_a_missing_container_predicts_every_upload_without_a_reque
     assert not result.failed
     assert result.result["changed"] is True
     assert result.result["container_pending"] is True
-    assert [(u["path"], u["reason"]) for u in result.result["uploaded"]] == [("live/ch1/a.ts", "new")]
+    assert result.result["uploaded"] == ["live/ch1/a.ts"]
+    assert actions(result) == {"live/ch1/a.ts": "upload (new)"}
     assert [service for service, _endpoint, _config in stubs.created] == ["mediastore"]
 
 
@@ -407,3 +416,21 @@ def test_a_missing_container_outside_check_mode_says_to_create_it(data_plane, st
     result = run(tmp_path, endpoint=None, container="origin")
     assert result.failed
     assert "create it first with elemental.mediastore.mediastore_container" in result.result["msg"]
+
+
+def test_folders_are_listed_max_concurrency_at_a_time(data_plane, tmp_path, monkeypatch):
+    folders = [f"rendition{number}" for number in range(6)]
+    # Every folder listing waits until all six are under way: they can only finish if they run at once.
+    all_listing = threading.Barrier(len(folders), timeout=10)
+
+    def list_folder(_data, path, page_size=1000):
+        if path == "live/ch1":
+            return [dict(folder(name), Path=f"live/ch1/{name}") for name in folders]
+        all_listing.wait()
+        return [dict(item("a.ts", 5, modified=FUTURE), Path=f"{path}/a.ts")]
+
+    monkeypatch.setattr(mediastore_sync, "list_folder", list_folder)
+    for name in folders:
+        write(tmp_path, f"{name}/a.ts", b"a" * 5, mtime=PAST)
+    result = run(tmp_path, max_concurrency=len(folders))
+    assert result.result["unchanged"] == [f"live/ch1/{name}/a.ts" for name in folders]
