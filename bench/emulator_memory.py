@@ -39,7 +39,7 @@ def over_http(args):
 
 def from_state_dir(args):
     with tempfile.TemporaryDirectory(prefix="emulator-memory-") as state_dir:
-        seed_state_dir(state_dir, {"library": (object_paths(args.objects, args.folders), args.size)})
+        seed_state_dir(state_dir, {"library": (object_paths(args.objects, args.folders), args.size, None)})
         with Emulator("--state-dir", state_dir, ready_timeout=120) as emulator:
             return emulator.health()["objects"], peak_rss_mb(emulator.process.pid)
 

@@ -624,15 +624,19 @@ def measure_listing_and_memory(args, latencies, work):
     library_paths = [f"title_{number % 100:03d}/segment_{number:06d}.ts" for number in range(args.library_objects)]
     list_paths = [f"title_{number % 100:03d}/segment_{number:06d}.ts" for number in range(args.list_objects)]
     src = work / "library"
-    # Local files first: the objects seeded afterwards are newer, so a date_size sync finds nothing to do.
+    # Local files dated a minute back: the objects seeded afterwards are newer, also at the listing's one-second
+    # precision, so a date_size sync finds nothing to do.
     write_tree(src, library_paths, 16)
+    a_minute_ago = time.time() - 60
+    for relative in library_paths:
+        os.utime(src / relative, (a_minute_ago, a_minute_ago))
     print(f"seeding {args.list_objects} + {args.library_objects} objects", flush=True)
     state_dir = work / "library_state"
     seed_state_dir(
         state_dir,
         {
-            LIST_CONTAINER: (list_paths, 2048),
-            LIBRARY_CONTAINER: ([f"{LIBRARY_PREFIX}/{path}" for path in library_paths], 16),
+            LIST_CONTAINER: (list_paths, 2048, "video/MP2T"),
+            LIBRARY_CONTAINER: ([f"{LIBRARY_PREFIX}/{path}" for path in library_paths], 16, "video/MP2T"),
         },
     )
     results = {"listing": {}, "memory": {}}

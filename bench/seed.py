@@ -4,11 +4,11 @@ Two ways, both returning the object paths (``object_paths``):
 
     seed_objects(container_endpoint, 10_000, size=2048, folders=100, threads=16)
         PutObject over HTTP from a thread pool, into a running endpoint (about 400/s on a loaded 2-core machine)
-    seed_state_dir(state_dir, {"library": (object_paths(100_000, folders=100), 2048)})
+    seed_state_dir(state_dir, {"library": (object_paths(100_000, folders=100), 2048, "video/MP2T")})
         through the endpoint's own model, in this process, into an empty state directory (100k: ~10 s); then
         start the endpoint on it: Emulator("--state-dir", state_dir, ready_timeout=120) serves the containers,
         ACTIVE, at once (loading 100k objects takes ~5 s)
-    seed_service(service, "library", paths, size=2048)
+    seed_service(service, "library", paths, size=2048, content_type="video/MP2T")
         the same into a MediaStore model object in this process
 
 The bench scripts run from bench/, so ``seed`` imports as a top-level module there.
@@ -70,23 +70,24 @@ class _BulkStore(DirectoryStore):
 
 
 def seed_state_dir(state_dir, containers):
-    """Fill the empty directory ``state_dir`` with ``containers``, {name: (object paths, object size)}; the
-    endpoint started with ``--state-dir state_dir`` serves them."""
+    """Fill the empty directory ``state_dir`` with ``containers``, {name: (object paths, object size, content
+    type or None)}; the endpoint started with ``--state-dir state_dir`` serves them."""
     os.makedirs(state_dir, exist_ok=True)
     if os.listdir(state_dir):
         raise ValueError(f"{state_dir} is not empty: seed_state_dir fills a new state directory")
     store = _BulkStore(state_dir)
     service = MediaStore(store, create_delay=0)
-    for name, (paths, size) in containers.items():
-        seed_service(service, name, paths, size=size)
+    for name, (paths, size, content_type) in containers.items():
+        seed_service(service, name, paths, size=size, content_type=content_type)
     store.flush()
 
 
-def seed_service(service, container_name, paths, *, size=2048):
+def seed_service(service, container_name, paths, *, size=2048, content_type=None):
     """Create container ``container_name`` in ``service`` (a ``MediaStore`` with no create delay) holding an
-    object of ``size`` bytes at each of ``paths``, each with a body of its own as after an upload."""
+    object of ``size`` bytes at each of ``paths``, each with a body of its own as after an upload; a sync compares
+    ``content_type`` with the one it would store."""
     service.create_container(container_name)
     endpoint_id = service.describe_container(container_name)["Endpoint"].rsplit("/", 1)[1]
     container = service.container_for_endpoint(endpoint_id)
     for path in paths:
-        service.put_object(container, path, bytearray(size))
+        service.put_object(container, path, bytearray(size), content_type=content_type)
