@@ -228,36 +228,32 @@ def test_scan_of_an_empty_directory(tmp_path):
     assert _sync.scan_tree(str(tmp_path)) == ([], [])
 
 
-def test_an_unreadable_folder_is_a_problem_not_an_empty_folder(tmp_path, monkeypatch):
-    # Skipped, the folder would look empty and delete: true would remove its remote copies. The tests run as
-    # root, who reads any folder, so the refusal is simulated where scandir reports it.
-    make_tree(tmp_path, {"index.m3u8": b"x", "720p/seg_1.ts": b"x", "1080p/seg_1.ts": b"x"})
+@pytest.mark.parametrize(
+    "error, problems",
+    [
+        # Skipped, an unreadable folder would look empty and delete: true would remove its remote copies.
+        (
+            PermissionError(13, "Permission denied"),
+            ["src folder 'hls/' cannot be read (Permission denied); make it readable or move it out of src."],
+        ),
+        # A folder removed while scanning is simply gone.
+        (FileNotFoundError(2, "No such file or directory"), []),
+    ],
+)
+def test_a_folder_scandir_cannot_read(tmp_path, monkeypatch, error, problems):
+    # The tests run as root, who reads any folder, so the refusal is simulated where scandir reports it.
+    make_tree(tmp_path, {"index.m3u8": b"x", "hls/seg_1.ts": b"x"})
     real_scandir = os.scandir
 
     def scandir(path):
-        if os.path.basename(path) == "1080p":
-            raise PermissionError(13, "Permission denied", path)
+        if os.path.basename(path) == "hls":
+            raise error
         return real_scandir(path)
 
     monkeypatch.setattr(_sync.os, "scandir", scandir)
-    files, problems = _sync.scan_tree(str(tmp_path))
-    assert [f.relative_path for f in files] == ["720p/seg_1.ts", "index.m3u8"]
-    assert problems == [
-        "src folder '1080p/' cannot be read (Permission denied); make it readable or move it out of src."
-    ]
-
-
-def test_a_folder_removed_while_scanning_is_simply_gone(tmp_path, monkeypatch):
-    make_tree(tmp_path, {"index.m3u8": b"x", "gone/seg_1.ts": b"x"})
-    real_scandir = os.scandir
-
-    def scandir(path):
-        if os.path.basename(path) == "gone":
-            raise FileNotFoundError(2, "No such file or directory", path)
-        return real_scandir(path)
-
-    monkeypatch.setattr(_sync.os, "scandir", scandir)
-    assert [f.relative_path for f in _sync.scan_tree(str(tmp_path))[0]] == ["index.m3u8"]
+    files, found = _sync.scan_tree(str(tmp_path))
+    assert [f.relative_path for f in files] == ["index.m3u8"]
+    assert found == problems
 
 
 def test_valid_files_have_no_problems():
