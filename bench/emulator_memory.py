@@ -11,6 +11,7 @@ Prints the peak RSS (VmHWM, Linux) of the process holding the objects.
 """
 
 import argparse
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -28,6 +29,12 @@ def peak_rss_mb(pid="self"):
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     raise RuntimeError("no VmHWM in /proc/<pid>/status (Linux only)")
+
+
+def cpu_seconds(pid):
+    """User plus system CPU time the process ``pid`` has used so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def over_http(args):

@@ -8,6 +8,8 @@ Cases (each prints one line per measurement; nothing is written to docs/):
 
   sync         a first sync and a no-op re-sync of the module's main(), in this process: wall and CPU time,
                boto3 sessions and endpoint-data loads, result size, peak RSS
+  parser       no-op syncs of --files files with the module's own ListItems parser and with botocore's,
+               alternated (at least 5 rounds): median wall and CPU time of each
   uploads      --files uploads through the module's upload() against a plain boto3 put_object loop, same
                client configuration and threads: process CPU time per upload of each
   concurrency  a first sync of --files files at max_concurrency 8, 16, 32 and 64 (wall time)
@@ -27,6 +29,7 @@ import os
 import pstats
 import resource
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -163,6 +166,28 @@ def case_sync(options, endpoint, src, counters):
         print_profile(profiler)
 
 
+def case_parser(options, endpoint, src):
+    """No-op syncs with the module's ListItems parser and with botocore's, alternated: medians of wall and CPU."""
+    from ansible_collections.elemental.mediastore.plugins.module_utils import _service
+    from ansible_collections.elemental.mediastore.plugins.modules import mediastore_sync
+
+    args = sync_args(src, endpoint, prefix="parser", max_concurrency=options.concurrency)
+    run_module(mediastore_sync.main, args)  # the first sync
+    own_parser, timings = _service.parse_list_items_answer, {"own parser": [], "botocore's parser": []}
+    try:
+        for _round in range(max(options.repeats, 5)):
+            for name in timings:
+                # The hook is registered by name when a client is built, so this swap reaches the next run.
+                _service.parse_list_items_answer = own_parser if name == "own parser" else lambda **_kwargs: None
+                _result, wall, cpu, _profiler = run_module(mediastore_sync.main, args)
+                timings[name].append((wall, cpu))
+    finally:
+        _service.parse_list_items_answer = own_parser
+    for name, runs in timings.items():
+        wall, cpu = (statistics.median(run[index] for run in runs) for index in (0, 1))
+        print(f"no-op with {name} ({options.files} files, {len(runs)} runs): wall {wall:.3f} s, cpu {cpu:.3f} s")
+
+
 def case_concurrency(options, endpoint, src, counters):
     from ansible_collections.elemental.mediastore.plugins.modules import mediastore_sync
 
@@ -283,7 +308,7 @@ def case_memory(options, src, paths):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("cases", nargs="+", choices=["sync", "uploads", "concurrency", "list", "memory"])
+    parser.add_argument("cases", nargs="+", choices=["sync", "parser", "uploads", "concurrency", "list", "memory"])
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--folders", type=int, default=10)
     parser.add_argument("--file-size", type=int, default=2048)
@@ -306,6 +331,8 @@ def main():
             for case in options.cases:
                 if case == "sync":
                     case_sync(options, endpoint, work, counters)
+                elif case == "parser":
+                    case_parser(options, endpoint, work)
                 elif case == "uploads":
                     case_uploads(options, endpoint, work, paths)
                 elif case == "concurrency":

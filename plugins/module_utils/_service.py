@@ -12,6 +12,7 @@ live in the pure ``_*`` modules next to this one.
 """
 
 import datetime
+import json
 import math
 import random
 import time
@@ -362,6 +363,7 @@ def session_clients(region, endpoint_url, connect_params, retry=None):
                 config=_merged_config(base_config, config), **params
             )
             client.meta.events.register("after-call", refuse_truncated_answer)
+            client.meta.events.register("before-parse.mediastore-data.ListItems", parse_list_items_answer)
         except botocore.exceptions.NoRegionError as error:
             raise MediaStoreServiceError(
                 "A region is required and none was found in the region option, the environment or the AWS "
@@ -390,6 +392,38 @@ def read_timestamp(value):
     if isinstance(value, (int, float)):
         return datetime.datetime.fromtimestamp(value, datetime.timezone.utc)
     return botocore.utils.parse_timestamp(value)
+
+
+# The members of ListItems' Item, as the service model names them (a unit test compares the two).
+LIST_ITEM_FIELDS = ("Name", "Type", "ETag", "LastModified", "ContentType", "ContentLength")
+
+
+def parse_list_items_answer(response_dict, customized_response_dict, **_kwargs):
+    """botocore's before-parse hook for ListItems: the answer's JSON read in one pass.
+
+    botocore's parser walks the service model for every value of every item: about 1 ms of CPU an answer of 100
+    items, 0.1 s of a no-op sync over 10,000 objects (bench/profile_sync.py parser).  This gives the same fields
+    the same values (a unit test compares the two on every kind of answer) and leaves botocore an empty body to
+    parse; anything else (an error, a body cut short, an unexpected shape) it leaves to botocore untouched.
+    """
+    if response_dict.get("status_code") != 200:
+        return
+    try:
+        answer = json.loads(response_dict["body"])
+        parsed = {}
+        if answer.get("Items") is not None:
+            parsed["Items"] = items = []
+            for item in answer["Items"]:
+                known = {key: value for key, value in item.items() if value is not None and key in LIST_ITEM_FIELDS}
+                if "LastModified" in known:
+                    known["LastModified"] = read_timestamp(known["LastModified"])
+                items.append(known)
+        if answer.get("NextToken") is not None:
+            parsed["NextToken"] = answer["NextToken"]
+    except (ValueError, TypeError, AttributeError):
+        return
+    customized_response_dict.update(parsed)
+    response_dict["body"] = b"{}"
 
 
 def refuse_truncated_answer(http_response, model, **_kwargs):

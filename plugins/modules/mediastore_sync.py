@@ -356,13 +356,11 @@ def list_remote(data, prefix, limiter, concurrency):
     return remote_objects(walk_items(data, prefix, concurrency=concurrency, list_one=list_one), prefix)
 
 
-def local_sha256(local):
-    with open(local.full_path, "rb") as handle:
-        return sha256_of_file(handle)[0]
-
-
 def compare_digests(data, local, path, limiter):
-    return local_sha256(local), object_sha256(data, path, pace=limiter.wait)
+    """(local sha256, remote sha256) of one file and its object."""
+    with open(local.full_path, "rb") as handle:
+        local_digest = sha256_of_file(handle)[0]
+    return local_digest, object_sha256(data, path, pace=limiter.wait)
 
 
 def upload(data, item, params, limiter):

@@ -5,10 +5,12 @@
 
 import hashlib
 import io
+import json
 import re
 import time
 
 import botocore.exceptions
+import botocore.parsers
 import botocore.session
 import pytest
 import urllib3
@@ -16,6 +18,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.response import StreamingBody
 from botocore.stub import ANY
 
+from ansible_collections.elemental.mediastore.plugins.module_utils import _service
 from ansible_collections.elemental.mediastore.plugins.module_utils._policies import (
     ACCESS_POLICY,
     CORS_POLICY,
@@ -25,6 +28,7 @@ from ansible_collections.elemental.mediastore.plugins.module_utils._policies imp
     plan_change,
 )
 from ansible_collections.elemental.mediastore.plugins.module_utils._service import (
+    LIST_ITEM_FIELDS,
     DataPlane,
     MediaStoreServiceError,
     RetryPolicy,
@@ -36,8 +40,10 @@ from ansible_collections.elemental.mediastore.plugins.module_utils._service impo
     describe_object,
     list_containers,
     list_folder,
+    parse_list_items_answer,
     put_object,
     read_policy,
+    read_timestamp,
     refuse_truncated_answer,
     retry_option_problems,
     session_clients,
@@ -539,3 +545,91 @@ def test_a_data_endpoint_from_the_environment_is_named_as_such(monkeypatch):
     with pytest.raises(MediaStoreServiceError) as raised:
         assert clients.control is None  # building the client raises
     assert raised.value.message.startswith("AWS_ENDPOINT_URL_MEDIASTORE (or AWS_ENDPOINT_URL): ")
+
+
+LIST_ITEMS = botocore.session.get_session().get_service_model("mediastore-data").operation_model("ListItems")
+
+
+def parsed_by_botocore(status, body):
+    parser = botocore.parsers.RestJSONParser(timestamp_parser=read_timestamp)
+    response = {"status_code": status, "headers": {"x-amzn-requestid": "r1"}, "body": body, "context": {}}
+    return parser.parse(response, LIST_ITEMS.output_shape)
+
+
+def parsed_with_hook(status, body):
+    response = {"status_code": status, "headers": {"x-amzn-requestid": "r1"}, "body": body, "context": {}}
+    customized = {}
+    parse_list_items_answer(response_dict=response, customized_response_dict=customized)
+    parser = botocore.parsers.RestJSONParser(timestamp_parser=read_timestamp)
+    parsed = parser.parse(response, LIST_ITEMS.output_shape)
+    parsed.update(customized)
+    return parsed
+
+
+def test_the_listing_fields_read_are_those_of_the_service_model():
+    assert LIST_ITEM_FIELDS == tuple(LIST_ITEMS.output_shape.members["Items"].member.members)
+    assert list(LIST_ITEMS.output_shape.members) == ["Items", "NextToken"]
+
+
+ITEM = {
+    "Name": "seg_1.ts", "Type": "OBJECT", "ETag": "e" * 64, "LastModified": 1764504000.25,
+    "ContentType": "video/MP2T", "ContentLength": 2048,
+}
+
+
+@pytest.mark.parametrize(
+    "status, answer",
+    [
+        (200, {"Items": [ITEM, {"Name": "hls", "Type": "FOLDER"}]}),
+        (200, {"Items": [ITEM], "NextToken": "t2"}),
+        (200, {"Items": []}),
+        (200, {}),
+        (200, {"Items": None, "NextToken": None}),
+        (200, {"Items": [dict(ITEM, LastModified=1764504000)]}),  # whole seconds
+        (200, {"Items": [dict(ITEM, LastModified="2025-11-30T12:00:00Z")]}),  # a text date, as some services send
+        (200, {"Items": [dict(ITEM, ETag=None, ContentType=None)]}),  # null members are left out
+        (200, {"Items": [dict(ITEM, Unknown="x")], "Other": 1}),  # members the model lacks are dropped
+        (200, {"Items": [{}]}),
+        (400, {"__type": "ContainerNotFoundException", "Message": "no container"}),
+        (500, {"Message": "internal"}),
+    ],
+)
+def test_the_listing_hook_reads_an_answer_exactly_as_botocore_does(status, answer):
+    body = json.dumps(answer).encode()
+    assert parsed_with_hook(status, body) == parsed_by_botocore(status, body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"Items": [{"Na',  # cut short: refuse_truncated_answer then fails the call
+        b"",
+        b"not json",
+        b"[1, 2]",
+        b'{"Items": "text"}',
+        b'{"Items": [1]}',
+        b'{"Items": {"Name": "x"}}',
+    ],
+)
+def test_an_answer_the_hook_does_not_expect_is_left_to_botocore(body):
+    response = {"status_code": 200, "headers": {}, "body": body, "context": {}}
+    customized = {}
+    parse_list_items_answer(response_dict=response, customized_response_dict=customized)
+    assert customized == {} and response["body"] == body
+
+
+def test_the_clients_read_listings_with_the_collections_parser(monkeypatch):
+    calls = []
+
+    def spy(**kwargs):
+        calls.append(kwargs["response_dict"]["status_code"])
+        parse_list_items_answer(**kwargs)
+
+    monkeypatch.setattr(_service, "parse_list_items_answer", spy)
+    connect = {"aws_access_key_id": "AKID", "aws_secret_access_key": "secret"}
+    data_plane = session_clients("us-east-1", URL, connect).data_plane(endpoint=URL)
+    listing = json.dumps({"Items": [ITEM], "NextToken": None}).encode()
+    data_plane.client.client.meta.events.register("before-send", lambda **_kwargs: answer(listing, len(listing)))
+    [item] = list_folder(data_plane, "live")
+    assert calls == [200]
+    assert item == dict(ITEM, LastModified=read_timestamp(ITEM["LastModified"]), Path="live/seg_1.ts")
