@@ -12,6 +12,7 @@ live in the pure ``_*`` modules next to this one.
 """
 
 import datetime
+import io
 import json
 import math
 import random
@@ -745,14 +746,15 @@ def object_sha256(data, path, pace=None):
     return stream_object(data, path)[0]
 
 
-def put_object(data, path, open_body, sha256, content_type, cache_control=None, storage_class=None,
+def put_object(data, path, content, sha256, content_type, cache_control=None, storage_class=None,
                upload_availability=None, source="the content", require_sha256=False):
     """PutObject, then check the ContentSHA256 the service returns against ``sha256``; returns the response.
 
-    ``open_body()`` gives a fresh binary file object for every attempt, so that a retry never sends a
-    consumed body.  ``upload_availability`` "streaming" sends the body chunked, as MediaStore requires;
-    None leaves the header out (the service's default, standard).  A response without ContentSHA256 fails
-    only with ``require_sha256``; ``source`` names the content in the error (an option, or a file).
+    ``content`` is the bytes to send, or a function giving a fresh binary file object for every attempt, so
+    that a retry never sends a consumed body.  ``upload_availability`` "streaming" sends the body chunked, as
+    MediaStore requires; None leaves the header out (the service's default, standard).  A response without
+    ContentSHA256 fails only with ``require_sha256``; ``source`` names the content in the error (an option, or
+    a file).
     """
     params = {"Path": path, "ContentType": content_type}
     if cache_control:
@@ -763,7 +765,10 @@ def put_object(data, path, open_body, sha256, content_type, cache_control=None, 
         params["UploadAvailability"] = upload_availability.upper()
 
     def put_once():
-        with open_body() as body:
+        if upload_availability != "streaming" and isinstance(content, bytes):
+            # botocore signs and sends bytes with less work than a file object, which it reads and rewinds.
+            return data.client.put_object(Body=content, **params)
+        with (io.BytesIO(content) if isinstance(content, bytes) else content()) as body:
             if upload_availability == "streaming":
                 body = ChunkedBody(body)
             return data.client.put_object(Body=body, **params)

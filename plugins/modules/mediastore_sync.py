@@ -304,7 +304,6 @@ diff:
       live/channel1/segment_00004.ts: upload (new), 102400 bytes, video/MP2T, Cache-Control max-age=31536000
 """
 
-import io
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.elemental.mediastore.plugins.module_utils._names import container_name_problems, normalise_path
@@ -372,7 +371,7 @@ def upload(data, item, params, limiter):
     availability = "streaming" if params["upload_availability"] == "streaming" else None
     limiter.wait()
     put_object(
-        data, item.path, lambda: io.BytesIO(content), digest, item.content_type, item.cache_control,
+        data, item.path, content, digest, item.content_type, item.cache_control,
         params["storage_class"], availability, source=f"the file read ({item.local.relative_path})",
         require_sha256=True,
     )

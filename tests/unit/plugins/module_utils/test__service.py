@@ -188,6 +188,37 @@ def test_a_retried_put_reopens_the_body(data, monkeypatch):
     assert len(opened) == 2 and all(body.closed for body in opened)
 
 
+
+def sent_bodies(data_plane):
+    """The Body each PutObject of ``data_plane`` is given, as botocore receives it."""
+    bodies = []
+
+    def capture(params, **_kwargs):
+        body = params["Body"]
+        bodies.append(body if isinstance(body, bytes) else (type(body).__name__, body.read()))
+
+    data_plane.client.client.meta.events.register("provide-client-params.mediastore-data.PutObject", capture)
+    return bodies
+
+
+def test_bytes_are_sent_as_they_are_and_again_on_a_retry(data, monkeypatch):
+    data_plane, stubber = data
+    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    bodies = sent_bodies(data_plane)
+    stubber.add_client_error("put_object", "InternalServerError", http_status_code=500)
+    expect_put(stubber, SHA256)
+    put_object(data_plane, "a.m3u8", CONTENT, SHA256, "application/vnd.apple.mpegurl")
+    assert bodies == [CONTENT, CONTENT]
+
+
+def test_bytes_for_a_streaming_upload_are_sent_chunked(data):
+    data_plane, stubber = data
+    bodies = sent_bodies(data_plane)
+    expect_put(stubber, SHA256, UploadAvailability="STREAMING")
+    put_object(data_plane, "a.m3u8", CONTENT, SHA256, "application/vnd.apple.mpegurl", upload_availability="streaming")
+    [(kind, sent)] = bodies
+    assert kind == "ChunkedBody" and sent == CONTENT
+
 @pytest.mark.parametrize(
     "stored, require_sha256, fails",
     [
