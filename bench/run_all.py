@@ -115,6 +115,7 @@ ROWS = (
     ("start_up", "mediastore_sync start-up (a task stopping at its first check)"),
     ("noop_work", "no-op's own work (no-op minus start-up)"),
     ("noop_endpoint_cpu", "local endpoint's CPU time answering one no-op (on the same cores)"),
+    ("package_build", "the warm-up start-up task's extra time (building the module package, once per playbook)"),
     ("sync_changed", "mediastore_sync, 1 % of the files changed"),
     ("aws_first", "`aws s3 sync` → moto S3, first run"),
     ("aws_noop", "`aws s3 sync` → moto S3, no-op re-run"),
@@ -267,9 +268,16 @@ class Ansible:
         )
         self.emulator_url = emulator_url
 
-    def run(self, tasks, cap=TIMEOUT):
+    def run(self, tasks, cap=TIMEOUT, warm_up=None):
         """Run ``tasks`` in one play; returns each task's (duration, changed), or None when the play was stopped
-        after ``cap`` seconds."""
+        after ``cap`` seconds.
+
+        ``warm_up``: a task run first and left out of the outcomes. The first task of a module in a playbook also
+        pays for building that module's package on the controller, which no later task pays.
+        """
+        if warm_up is not None:
+            outcomes = self.run([warm_up, *tasks], cap)
+            return outcomes and outcomes[1:]
         defaults = {
             "group/elemental.mediastore.aws": {
                 "endpoint_url": self.emulator_url,
@@ -379,27 +387,27 @@ def measure_ours(context, src, paths, record_requests):
     hook(context.emulator_url, "reset", {})
     create_container(context.emulator_url, CONTAINER)
     journal = Journal(context.emulator_url) if record_requests else None
-    ((first, first_changed),) = context.ansible.run([sync_task(src)])
+    warm_up = start_up_task(context.work)  # it sends no request
+    ((first, first_changed),) = context.ansible.run([sync_task(src)], warm_up=warm_up)
     if journal:
         journal.record(f"mediastore_sync first ({len(paths)} files)", context.requests)
-    # The warm-up task pays for building the module package once; then start-up and no-op alternate.
-    tasks = [start_up_task(context.work)]
+    tasks = []
     for _pair in range(NOOP_PAIRS):
         tasks += [start_up_task(context.work), sync_task(src, name="no-op")]
     endpoint_cpu = cpu_seconds(context.emulator_pid)
-    outcomes = context.ansible.run(tasks)[1:]
-    endpoint_cpu = cpu_seconds(context.emulator_pid) - endpoint_cpu  # the start-up tasks send no request
+    (warm_up_seconds, _changed), *outcomes = context.ansible.run([warm_up, *tasks])
+    endpoint_cpu = cpu_seconds(context.emulator_pid) - endpoint_cpu
     changed_paths = paths[: max(1, len(paths) // 100)]
     change_files(src, changed_paths)
     if journal:
         journal.skip()  # the start-up and no-op tasks above; one no-op is recorded on its own below
-    ((changed, changed_changed),) = context.ansible.run([sync_task(src, name="changed")])
+    ((changed, changed_changed),) = context.ansible.run([sync_task(src, name="changed")], warm_up=warm_up)
     if journal:
         journal.record(f"mediastore_sync, {len(changed_paths)} files changed", context.requests)
         context.ansible.run([sync_task(src, name="no-op")])
         journal.record("mediastore_sync no-op", context.requests)
-    noops = [outcome for task, outcome in zip(tasks[1:], outcomes, strict=True) if task["name"] == "no-op"]
-    start_ups = [outcome[0] for task, outcome in zip(tasks[1:], outcomes, strict=True) if task["name"] == "start-up"]
+    noops = [outcome for task, outcome in zip(tasks, outcomes, strict=True) if task["name"] == "no-op"]
+    start_ups = [outcome[0] for task, outcome in zip(tasks, outcomes, strict=True) if task["name"] == "start-up"]
     if not first_changed or not changed_changed or any(was_changed for _duration, was_changed in noops):
         raise SystemExit("mediastore_sync: a first run and a changed run must report changed, a no-op must not")
     start_up = statistics.median(start_ups)
@@ -411,6 +419,7 @@ def measure_ours(context, src, paths, record_requests):
         "start_up": start_up,
         "noop_work": max(noop - start_up, 0.0),
         "noop_endpoint_cpu": endpoint_cpu / NOOP_PAIRS,
+        "package_build": max(warm_up_seconds - start_up, 0.0),
         "sync_changed": changed,
     }
     return run
@@ -457,10 +466,14 @@ def measure_s3_sync(context, src):
             "endpoint_url": context.s3_url,
         },
     }
+    # Like mediastore_sync's, each measured task follows a warm-up task of the same module: this one syncs a
+    # file_root that does not exist, an empty list of files, and sends no request.
+    warm_up = dict(task, name="warm-up", ignore_errors=True)
+    warm_up["community.aws.s3_sync"] = dict(task["community.aws.s3_sync"], file_root=str(context.work / "missing"))
     run = Run()
     for key in ("s3_sync_first", "s3_sync_noop"):
         started = time.perf_counter()
-        outcomes = context.ansible.run([task], cap=context.peer_cap)
+        outcomes = context.ansible.run([task], cap=context.peer_cap, warm_up=warm_up)
         if outcomes is None:
             run.values[key] = time.perf_counter() - started
             run.stopped.add(key)
@@ -910,11 +923,15 @@ def render_section(results):
         "concurrent requests); community.aws.s3_sync uploads one file at a time. Ansible rows are the task's own "
         "duration (ansible.posix.json callback): they include starting the module, not ansible-playbook itself.",
         "",
-        "The no-op is measured after a warm-up task (the first task of a playbook also builds the module package), "
-        f"as the median of {NOOP_PAIRS} no-op tasks, each after a start-up task: mediastore_sync given a `src` that "
-        "does not exist, which starts Python, imports the module, parses its arguments and fails its first check "
-        "before any client exists or any request is sent. That is the start-up every task of the module pays; the "
-        "no-op's own work is the no-op minus it.",
+        "Every Ansible task measured runs after a warm-up task of the same module in the same playbook: the first "
+        "task of a module in a playbook also builds that module's package on the controller (a row of each table: "
+        "the warm-up start-up task's time minus a later one's), a cost a playbook pays once, not per task. For "
+        "mediastore_sync the warm-up is a start-up task: "
+        "mediastore_sync given a `src` that does not exist, which starts Python, imports the module, parses its "
+        "arguments and fails its first check before any client exists or any request is sent; for "
+        "community.aws.s3_sync, a sync of a `file_root` that does not exist, which sends no request. The no-op is "
+        f"the median of {NOOP_PAIRS} no-op tasks, each after such a start-up task: that is the start-up every task "
+        "of the module pays; the no-op's own work is the no-op minus it.",
         "",
         f"Each cell is a median; in brackets, how many runs: a measurement is repeated up to {args['repeats']} times "
         f"while one run takes under {args['cheap_seconds']:.0f} s, so long runs are measured once. A peer run is "

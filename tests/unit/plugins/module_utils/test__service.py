@@ -188,7 +188,6 @@ def test_a_retried_put_reopens_the_body(data, monkeypatch):
     assert len(opened) == 2 and all(body.closed for body in opened)
 
 
-
 def sent_bodies(data_plane):
     """The Body each PutObject of ``data_plane`` is given, as botocore receives it."""
     bodies = []
@@ -218,6 +217,7 @@ def test_bytes_for_a_streaming_upload_are_sent_chunked(data):
     put_object(data_plane, "a.m3u8", CONTENT, SHA256, "application/vnd.apple.mpegurl", upload_availability="streaming")
     [(kind, sent)] = bodies
     assert kind == "ChunkedBody" and sent == CONTENT
+
 
 @pytest.mark.parametrize(
     "stored, require_sha256, fails",
@@ -581,20 +581,15 @@ def test_a_data_endpoint_from_the_environment_is_named_as_such(monkeypatch):
 LIST_ITEMS = botocore.session.get_session().get_service_model("mediastore-data").operation_model("ListItems")
 
 
-def parsed_by_botocore(status, body):
-    parser = botocore.parsers.RestJSONParser(timestamp_parser=read_timestamp)
-    response = {"status_code": status, "headers": {"x-amzn-requestid": "r1"}, "body": body, "context": {}}
-    return parser.parse(response, LIST_ITEMS.output_shape)
-
-
-def parsed_with_hook(status, body):
+def parsed(status, body, hook=None):
+    """A ListItems answer as the collection's clients parse it, with or without the before-parse ``hook``."""
     response = {"status_code": status, "headers": {"x-amzn-requestid": "r1"}, "body": body, "context": {}}
     customized = {}
-    parse_list_items_answer(response_dict=response, customized_response_dict=customized)
-    parser = botocore.parsers.RestJSONParser(timestamp_parser=read_timestamp)
-    parsed = parser.parse(response, LIST_ITEMS.output_shape)
-    parsed.update(customized)
-    return parsed
+    if hook:
+        hook(response_dict=response, customized_response_dict=customized)
+    result = botocore.parsers.RestJSONParser(timestamp_parser=read_timestamp).parse(response, LIST_ITEMS.output_shape)
+    result.update(customized)
+    return result
 
 
 def test_the_listing_fields_read_are_those_of_the_service_model():
@@ -627,7 +622,7 @@ ITEM = {
 )
 def test_the_listing_hook_reads_an_answer_exactly_as_botocore_does(status, answer):
     body = json.dumps(answer).encode()
-    assert parsed_with_hook(status, body) == parsed_by_botocore(status, body)
+    assert parsed(status, body, parse_list_items_answer) == parsed(status, body)
 
 
 @pytest.mark.parametrize(
