@@ -1,15 +1,23 @@
 """SigV4 verification against requests signed by botocore itself."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
+import boto3
+import botocore.config
+import botocore.session
 import pytest
 from botocore.auth import SigV4Auth, SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
+from mediastore_emulator import auth
 from mediastore_emulator.auth import Authenticator
+from mediastore_emulator.cli import build_app, build_parser
 from mediastore_emulator.errors import ServiceError
+from mediastore_emulator.server import make_server
 
 KEY, SECRET = "AKIDLOCALMEDIASTORE", "local-mediastore-secret"
 URL = "http://127.0.0.1:4599"
@@ -133,3 +141,32 @@ def test_presigned_url():
     request = presigned()
     request.url = request.url.replace("a.ts", "b.ts")
     assert refused(request) == "InvalidSignatureException"
+
+
+def test_a_new_endpoint_answers_its_first_burst_of_uploads_without_loading_models_per_request(monkeypatch):
+    """Which operations may leave their body unsigned is read from botocore's models when the endpoint starts, not
+    by each of the first requests that needs it."""
+    auth.unsigned_body_operations.cache_clear()
+    app, service = build_app(build_parser().parse_args(["--port", "0", "--create-delay", "0"]))
+    httpd = make_server("127.0.0.1", 0, app)
+    service.endpoint_base = f"http://127.0.0.1:{httpd.bind_addr[1]}"
+    threading.Thread(target=httpd.serve, daemon=True).start()
+    try:
+        credentials = {"aws_access_key_id": KEY, "aws_secret_access_key": SECRET, "region_name": "us-east-1"}
+        control = boto3.client("mediastore", endpoint_url=service.endpoint_base, **credentials)
+        endpoint = control.create_container(ContainerName="burst")["Container"]["Endpoint"]
+        data = boto3.client(
+            "mediastore-data",
+            endpoint_url=endpoint,
+            config=botocore.config.Config(max_pool_connections=32),
+            **credentials,
+        )
+        sessions = []  # made from here on: the clients are built, so only the endpoint makes them
+        real_get_session = botocore.session.get_session
+        monkeypatch.setattr(botocore.session, "get_session", lambda: sessions.append(1) or real_get_session())
+        with ThreadPoolExecutor(32) as pool:
+            list(pool.map(lambda number: data.put_object(Path=f"live/{number}.ts", Body=b"ts"), range(32)))
+        assert len(data.list_items(Path="live")["Items"]) == 32
+    finally:
+        httpd.stop()
+    assert sessions == []
