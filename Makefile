@@ -4,8 +4,8 @@
 #   make demo         start the local endpoint, run playbooks/demo.yml, stop it
 #   make test         everything CI runs, one step after the other (the list is the `test` target below)
 #
-# Parts: make lint | docs-lint | sanity | units | emulator-tests | integration [TARGETS="a b"] | chromium |
-#        e2e | reliability | reliability-report | build | build-check | docs | bench | clean | distclean
+# Parts: make lint | docs-lint | sanity | units | emulator-tests | bench-tests | integration [TARGETS="a b"] |
+#        chromium | e2e | reliability | reliability-report | build | build-check | docs | bench | clean | distclean
 # Tools come from .venv/bin.  ansible-test, ansible-lint and the demo work on a copy of the collection under
 # $(BUILD_DIR)/collections; each integration shard on one of its own under $(BUILD_DIR)/integration-<port>.
 
@@ -56,7 +56,7 @@ export ANSIBLE_NOCOLOR ?= 1
 export NO_COLOR ?= 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup docs-setup tree ansible-test-home demo test lint docs-lint sanity units emulator-tests \
+.PHONY: help setup docs-setup tree ansible-test-home demo test lint docs-lint sanity units emulator-tests bench-tests \
 	integration chromium e2e reliability reliability-report build build-check docs bench clean distclean
 
 help:
@@ -102,7 +102,7 @@ demo: tree
 
 # ---------------------------------------------------------------------------------------------------- tests
 
-TEST_STEPS := setup lint docs-lint sanity units emulator-tests integration chromium e2e reliability build-check docs
+TEST_STEPS := setup lint docs-lint sanity units emulator-tests bench-tests integration chromium e2e reliability build-check docs
 
 test:
 	@for step in $(TEST_STEPS); do \
@@ -128,6 +128,10 @@ units: tree ansible-test-home
 
 emulator-tests: setup
 	cd $(ROOT) && $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS) tests/emulator/unit tests/emulator/tests
+
+# The benchmark harness's own plumbing (bench/ is not a test: `make bench` runs it).
+bench-tests: setup
+	cd $(ROOT) && $(BIN)/python -m pytest $(PYTEST_ARGS) tests/bench
 
 integration: setup
 	$(BIN)/python $(ROOT)/scripts/integration.py $(BUILD) $(MEDIASTORE_EMULATOR_PORT) $(INTEGRATION_SHARDS) \

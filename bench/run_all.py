@@ -30,6 +30,7 @@ docs/performance.md (other sections are left as they are).
 
 import argparse
 import ast
+import contextlib
 import datetime
 import json
 import os
@@ -308,19 +309,56 @@ class Ansible:
 
 
 def run_capped(command, cap, environment=None):
-    """The stdout of ``command``, or None when it was stopped (with its children) after ``cap`` seconds."""
-    process = subprocess.Popen(
-        command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
-    )
+    """The stdout of ``command``, or None when it was stopped (with every descendant) after ``cap`` seconds."""
+    process = subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         stdout, _stderr = process.communicate(timeout=cap)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+        kill_tree(process.pid)
         process.communicate()
         return None
     if process.returncode and "ansible-playbook" not in command[0]:  # a playbook's failures are read from its report
         raise SystemExit(f"{' '.join(command)} exited {process.returncode}:\n{stdout[-3000:]}")
     return stdout
+
+
+def process_tree(pid):
+    """``pid`` and every process descended from it, read from /proc."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue  # it ended meanwhile
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(entry))
+    tree, queue = [], [pid]
+    while queue:
+        tree.append(queue.pop())
+        queue.extend(children.get(tree[-1], []))
+    return tree
+
+
+def kill_tree(pid):
+    """SIGKILL ``pid`` and its descendants.
+
+    Not its process group: ansible-playbook's workers start sessions of their own, so a stopped peer's module
+    would go on uploading, and take CPU from the measurements after it.  Each process is stopped before any is
+    killed, so none forks a child unseen or leaves one to be adopted by init.
+    """
+    stopped = set()
+    while True:
+        found = [member for member in process_tree(pid) if member not in stopped]
+        if not found:
+            break
+        for member in found:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(member, signal.SIGSTOP)
+        stopped.update(found)
+    for member in stopped:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(member, signal.SIGKILL)
 
 
 def epoch(text):
