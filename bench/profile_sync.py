@@ -12,7 +12,7 @@ Cases (each prints one line per measurement; nothing is written to docs/):
                alternated (at least 5 rounds): median wall and CPU time of each
   uploads      --files uploads through the module's upload() against a plain boto3 put_object loop, same
                client configuration and threads: process CPU time per upload of each
-  concurrency  a first sync of --files files at max_concurrency 8, 16, 32 and 64 (wall time)
+  concurrency  a first sync of --files files at max_concurrency 8, 16, 32, 40, 48 and 64 (wall time)
   list         the list_items lookup's listing (recursive) over the synced tree
   memory       a no-op sync planned over --files remote objects served by a stand-in listing (no endpoint
                needed for the remote side; the local files are real): peak RSS of the module's structures
@@ -191,7 +191,7 @@ def case_parser(options, endpoint, src):
 def case_concurrency(options, endpoint, src, counters):
     from ansible_collections.elemental.mediastore.plugins.modules import mediastore_sync
 
-    for concurrency in (8, 16, 32, 64):
+    for concurrency in (8, 16, 32, 40, 48, 64):
         args = sync_args(src, endpoint, prefix=f"concurrency{concurrency}", max_concurrency=concurrency)
         counters.reset()
         result, wall, cpu, _profiler = run_module(mediastore_sync.main, args)
@@ -201,7 +201,13 @@ def case_concurrency(options, endpoint, src, counters):
 def case_uploads(options, endpoint, src, paths):
     """Process CPU of the module's upload() against plain put_object, alternated three times."""
     from ansible_collections.elemental.mediastore.plugins.module_utils._service import session_clients
-    from ansible_collections.elemental.mediastore.plugins.module_utils._sync import LocalFile, RateLimiter, Upload
+    from ansible_collections.elemental.mediastore.plugins.module_utils._sync import (
+        UPLOAD_BYTES_IN_FLIGHT,
+        ByteBudget,
+        LocalFile,
+        RateLimiter,
+        Upload,
+    )
     from ansible_collections.elemental.mediastore.plugins.modules.mediastore_sync import upload
 
     concurrency = options.concurrency
@@ -218,13 +224,20 @@ def case_uploads(options, endpoint, src, paths):
     )
     params = {"upload_availability": "standard", "storage_class": None}
     limiter = RateLimiter(None)
+    budget = ByteBudget(UPLOAD_BYTES_IN_FLIGHT)
     items = [
-        Upload(LocalFile(relative, str(src / relative), 0, 0), f"uploads/{relative}", "new", "video/MP2T", None)
+        Upload(
+            LocalFile(relative, str(src / relative), options.file_size, 0),
+            f"uploads/{relative}",
+            "new",
+            "video/MP2T",
+            None,
+        )
         for relative in paths
     ]
 
     def module_put(item):
-        upload(data, item, params, limiter)
+        upload(data, item, params, limiter, budget)
 
     def plain_put(item):
         with open(item.local.full_path, "rb") as handle:

@@ -7,6 +7,7 @@ Patterns are shell-style (``fnmatch``, case-sensitive) and are matched against t
 ``src`` with ``/`` separators; ``*`` also matches ``/``, so ``*.ts`` selects segments at any depth.
 """
 
+import contextlib
 import fnmatch
 import os
 import threading
@@ -21,6 +22,7 @@ from ansible_collections.elemental.mediastore.plugins.module_utils._names import
 )
 from ansible_collections.elemental.mediastore.plugins.module_utils._objects import (
     MANIFEST_PATTERNS,
+    MEBIBYTE,
     cache_control_problems,
     content_type_problems,
     size_problems,
@@ -29,6 +31,9 @@ from ansible_collections.elemental.mediastore.plugins.module_utils._time import 
 
 STRATEGIES = ("date_size", "checksum", "force")
 MAX_CONCURRENCY = 64
+# Each running upload holds its file (up to 25 MiB): without a cap, 64 uploads of large segments would hold
+# 1.6 GiB on the controller.  Small files, the common case, never come near it.
+UPLOAD_BYTES_IN_FLIGHT = 256 * MEBIBYTE
 # ListItems gives sub-second times, HTTP dates whole seconds; a local file only counts as newer when
 # it is newer by more than this, so a remote time truncated to the second never looks older than the
 # file it was uploaded from.
@@ -373,3 +378,42 @@ class RateLimiter:
             self._next_slot = slot + self.interval
         if slot > now:
             self._sleep(slot - now)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Memory held by running uploads
+
+
+class ByteBudget:
+    """At most ``limit`` bytes held by running uploads at once, whatever their number.
+
+    Uploads start in the order they ask, so small files never overtake a large one for ever; a file larger than
+    the whole budget counts as the whole budget, and runs alone.
+    """
+
+    def __init__(self, limit):
+        self.limit = limit
+        self.held = 0
+        self.waiting = 0
+        self._tickets_issued = 0
+        self._ticket_served = 0
+        self._condition = threading.Condition()
+
+    @contextlib.contextmanager
+    def holding(self, size):
+        size = min(size, self.limit)
+        with self._condition:
+            ticket = self._tickets_issued
+            self._tickets_issued += 1
+            self.waiting += 1
+            self._condition.wait_for(lambda: ticket == self._ticket_served and self.held + size <= self.limit)
+            self.waiting -= 1
+            self._ticket_served += 1
+            self.held += size
+            self._condition.notify_all()  # the next ticket may fit too
+        try:
+            yield
+        finally:
+            with self._condition:
+                self.held -= size
+                self._condition.notify_all()

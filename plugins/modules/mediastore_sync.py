@@ -137,15 +137,17 @@ options:
       - How many requests run at once (1 to 64), for uploads, deletions, checksum reads and the listings of the
         remote folders alike.
       - With a service 80 ms away a thread spends most of each request waiting, so more threads finish sooner; a
-        first sync of 1000 files of 2 KB took 11.8 s at 8, 6.1 s at 16, 3.3 s at 32 and 2.9 s at 64 (the last
-        bound by the machine's two cores). On the same machine without the delay the four took the same time,
-        within noise (1.9 to 2.4 s). The default, 32, takes most of that gain and holds half the memory of 64.
-      - Each running upload holds its file in memory, so at most O(max_concurrency) times the largest file
-        (up to 25 MiB) is held at once; lower it for large files on a small controller.
+        first sync of 1000 files of 2 KB took 10.7 s at 8, 5.5 s at 16, 2.9 s at 32, 2.5 s at 40, 2.2 s at 48 and
+        2.3 s at 64, from 48 on bound by the CPU of the machine's two cores. Without the delay 8 to 64 took the
+        same time, within noise (2.5 to 2.8 s). The default, 48, takes the whole gain on that machine; past it,
+        threads only compete for the CPU.
+      - Each running upload holds its file in memory, up to 25 MiB; together, running uploads hold at most
+        256 MiB, and an upload that would go over waits for others to finish (in the order they asked), so the
+        memory used does not grow with O(max_concurrency).
       - Above about 8 at that distance, uploads may go faster than MediaStore's default C(PutObject) quota of
         100 per second; throttled requests are retried, and O(max_requests_per_second) keeps under it.
     type: int
-    default: 32
+    default: 48
   max_requests_per_second:
     description:
       - Upper bound on the request rate, over all threads (uploads, deletions, checksum reads and folder
@@ -326,6 +328,8 @@ from ansible_collections.elemental.mediastore.plugins.module_utils._service impo
 from ansible_collections.elemental.mediastore.plugins.module_utils._sync import (
     PROBLEMS_SHOWN,
     STRATEGIES,
+    UPLOAD_BYTES_IN_FLIGHT,
+    ByteBudget,
     Plan,
     RateLimiter,
     checksum_candidates,
@@ -362,19 +366,20 @@ def compare_digests(data, local, path, limiter):
     return local_digest, object_sha256(data, path, pace=limiter.wait)
 
 
-def upload(data, item, params, limiter):
+def upload(data, item, params, limiter, budget):
     """PUT one file and check that the service stored exactly the bytes that were read."""
-    with open(item.local.full_path, "rb") as handle:
-        content = handle.read()  # the digest is of the bytes sent, even if the file changes meanwhile
-    digest = sha256_of_chunks([content])[0]
     # Standard is the service's default: the header is sent for streaming only.
     availability = "streaming" if params["upload_availability"] == "streaming" else None
-    limiter.wait()
-    put_object(
-        data, item.path, content, digest, item.content_type, item.cache_control,
-        params["storage_class"], availability, source=f"the file read ({item.local.relative_path})",
-        require_sha256=True,
-    )
+    with budget.holding(item.local.size):
+        with open(item.local.full_path, "rb") as handle:
+            content = handle.read()  # the digest is of the bytes sent, even if the file changes meanwhile
+        digest = sha256_of_chunks([content])[0]
+        limiter.wait()
+        put_object(
+            data, item.path, content, digest, item.content_type, item.cache_control,
+            params["storage_class"], availability, source=f"the file read ({item.local.relative_path})",
+            require_sha256=True,
+        )
 
 
 def delete(data, path, limiter):
@@ -456,13 +461,15 @@ def apply_plan(data, plan, params, limiter, failures):
     Returns the Plan of what was done.
     """
     concurrency = params["max_concurrency"]
+    budget = ByteBudget(UPLOAD_BYTES_IN_FLIGHT)
     done_uploads, deleted = [], []
     upload_failures = 0
     for phase in upload_phases(plan.uploads):
         if upload_failures:
             failures += [not_attempted(item.path, upload_failures) for item in phase]
             continue
-        for item, _result, error in run_parallel(lambda item: upload(data, item, params, limiter), phase, concurrency):
+        uploads = run_parallel(lambda item: upload(data, item, params, limiter, budget), phase, concurrency)
+        for item, _result, error in uploads:
             if error:
                 failures.append({"path": item.path, "error": error})
                 upload_failures += 1
@@ -495,7 +502,7 @@ ARGUMENT_SPEC = dict(
     content_type_rules=dict(type="list", elements="raw", default=[]),
     storage_class=dict(type="str", choices=list(STORAGE_CLASSES)),
     upload_availability=dict(type="str", choices=list(UPLOAD_AVAILABILITIES), default="standard"),
-    max_concurrency=dict(type="int", default=32),
+    max_concurrency=dict(type="int", default=48),
     max_requests_per_second=dict(type="float"),
 )
 

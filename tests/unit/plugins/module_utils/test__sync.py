@@ -5,11 +5,17 @@
 import datetime
 import os
 import threading
+import time
 
 import pytest
 
 from ansible_collections.elemental.mediastore.plugins.module_utils import _sync
-from ansible_collections.elemental.mediastore.plugins.module_utils._sync import LocalFile, RateLimiter, RemoteObject
+from ansible_collections.elemental.mediastore.plugins.module_utils._sync import (
+    ByteBudget,
+    LocalFile,
+    RateLimiter,
+    RemoteObject,
+)
 
 MIB = 1024 * 1024
 # The remote object was written at T; local files are dated relative to it.
@@ -520,3 +526,123 @@ def test_threads_get_distinct_slots():
         thread.join()
     # The first caller goes at once; the other 19 wait for slots 0.1 s apart, none shared.
     assert sorted(granted) == [round(50.0 + 0.1 * n, 6) for n in range(1, 20)]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Bytes held by running uploads
+
+
+class HeldBytes:
+    """What a ByteBudget lets in: the most bytes held at once, and the order uploads started in."""
+
+    def __init__(self):
+        self.held = self.most = 0
+        self.started = []
+        self.lock = threading.Lock()
+
+    def run(self, budget, name, size, release):
+        with budget.holding(size):
+            with self.lock:
+                self.held += size
+                self.most = max(self.most, self.held)
+                self.started.append(name)
+            release.wait(5)
+            with self.lock:
+                self.held -= size
+
+
+def start(function, *args):
+    thread = threading.Thread(target=function, args=args, daemon=True)
+    thread.start()
+    return thread
+
+
+def wait_until(condition):
+    deadline = time.monotonic() + 5
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.005)
+
+
+def test_uploads_within_the_budget_run_together():
+    budget, held, release = ByteBudget(10 * MIB), HeldBytes(), threading.Event()
+    threads = [start(held.run, budget, n, 2 * MIB, release) for n in range(5)]
+    wait_until(lambda: len(held.started) == 5)
+    release.set()
+    for thread in threads:
+        thread.join()
+    assert held.most == 10 * MIB
+    assert budget.held == 0
+
+
+def test_an_upload_that_would_exceed_the_budget_waits_for_bytes_to_be_released():
+    budget, held = ByteBudget(10 * MIB), HeldBytes()
+    release_a, release_rest = threading.Event(), threading.Event()
+    threads = [start(held.run, budget, "a", 6 * MIB, release_a), start(held.run, budget, "b", 3 * MIB, release_rest)]
+    wait_until(lambda: len(held.started) == 2)
+    threads.append(start(held.run, budget, "c", 4 * MIB, release_rest))
+    wait_until(lambda: budget.waiting == 1)
+    assert sorted(held.started) == ["a", "b"]
+    release_a.set()  # a's 6 MiB are released: c's 4 fit next to b's 3
+    wait_until(lambda: len(held.started) == 3)
+    assert held.started[2] == "c" and budget.held == 7 * MIB
+    release_rest.set()
+    for thread in threads:
+        thread.join()
+    assert held.most == 9 * MIB
+
+
+def test_uploads_start_in_the_order_they_asked_so_a_large_file_is_not_overtaken_for_ever():
+    budget, held = ByteBudget(10 * MIB), HeldBytes()
+    release_first, release_rest = threading.Event(), threading.Event()
+    threads = [start(held.run, budget, "small 1", 8 * MIB, release_first)]
+    wait_until(lambda: held.started == ["small 1"])
+    threads.append(start(held.run, budget, "large", 9 * MIB, release_rest))
+    wait_until(lambda: budget.waiting == 1)
+    threads.append(start(held.run, budget, "small 2", 1 * MIB, release_rest))  # would fit now, but asked later
+    wait_until(lambda: budget.waiting == 2)
+    release_first.set()
+    wait_until(lambda: len(held.started) == 3)
+    release_rest.set()
+    for thread in threads:
+        thread.join()
+    assert held.started == ["small 1", "large", "small 2"]
+
+
+def test_a_file_larger_than_the_budget_runs_alone():
+    budget, held = ByteBudget(10 * MIB), HeldBytes()
+    release_small, release_large = threading.Event(), threading.Event()
+    threads = [start(held.run, budget, "small", 1 * MIB, release_small)]
+    wait_until(lambda: held.started == ["small"])
+    threads.append(start(held.run, budget, "huge", 25 * MIB, release_large))
+    wait_until(lambda: budget.waiting == 1)
+    assert held.started == ["small"]
+    release_small.set()
+    wait_until(lambda: held.started == ["small", "huge"])
+    assert budget.held == 10 * MIB  # counted as the whole budget: nothing else starts beside it
+    release_large.set()
+    for thread in threads:
+        thread.join()
+    assert budget.held == 0
+
+
+def test_bytes_are_released_when_an_upload_fails():
+    budget = ByteBudget(10 * MIB)
+    with pytest.raises(OSError):
+        with budget.holding(7 * MIB):
+            raise OSError("disk gone")
+    assert budget.held == 0
+    with budget.holding(10 * MIB):
+        assert budget.held == 10 * MIB
+
+
+def test_many_threads_never_hold_more_than_the_budget():
+    budget, held, release = ByteBudget(10 * MIB), HeldBytes(), threading.Event()
+    release.set()
+    sizes = [(n * 7919) % (6 * MIB) + 1 for n in range(200)]
+    threads = [start(held.run, budget, n, size, release) for n, size in enumerate(sizes)]
+    for thread in threads:
+        thread.join()
+    assert sorted(held.started) == list(range(200))
+    assert 0 < held.most <= 10 * MIB
+    assert budget.held == 0 and budget.waiting == 0

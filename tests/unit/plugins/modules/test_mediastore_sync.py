@@ -8,6 +8,7 @@ import hashlib
 import io
 import os
 import threading
+import time
 
 import pytest
 from botocore.response import StreamingBody
@@ -434,3 +435,29 @@ def test_folders_are_listed_max_concurrency_at_a_time(data_plane, tmp_path, monk
         write(tmp_path, f"{name}/a.ts", b"a" * 5, mtime=PAST)
     result = run(tmp_path, max_concurrency=len(folders))
     assert result.result["unchanged"] == [f"live/ch1/{name}/a.ts" for name in folders]
+
+
+def test_running_uploads_hold_at_most_the_byte_budget_whatever_the_concurrency(data_plane, tmp_path, monkeypatch):
+    in_flight = {"bytes": 0, "most_bytes": 0, "uploads": 0, "most_uploads": 0}
+    lock = threading.Lock()
+
+    def put_object(_data, path, content, sha256, *_args, **_kwargs):
+        with lock:
+            in_flight["bytes"] += len(content)
+            in_flight["uploads"] += 1
+            in_flight["most_bytes"] = max(in_flight["most_bytes"], in_flight["bytes"])
+            in_flight["most_uploads"] = max(in_flight["most_uploads"], in_flight["uploads"])
+        time.sleep(0.05)  # long enough for every thread to try to start its upload meanwhile
+        with lock:
+            in_flight["bytes"] -= len(content)
+            in_flight["uploads"] -= 1
+
+    monkeypatch.setattr(mediastore_sync, "UPLOAD_BYTES_IN_FLIGHT", 10 * 1024)
+    monkeypatch.setattr(mediastore_sync, "put_object", put_object)
+    monkeypatch.setattr(mediastore_sync, "list_folder", lambda _data, _path, page_size=1000: [])
+    for number in range(8):
+        write(tmp_path, f"seg{number}.ts", b"s" * 4096)
+    result = run(tmp_path, max_concurrency=8)
+    assert result.result["counts"]["uploaded"] == 8
+    assert in_flight["most_bytes"] <= 10 * 1024  # 8 threads of 4 KiB would hold 32 KiB
+    assert in_flight["most_uploads"] == 2  # the budget, not the thread count, kept the others waiting
