@@ -535,13 +535,25 @@ def test_threads_get_distinct_slots():
 class HeldBytes:
     """What a ByteBudget lets in: the most bytes held at once, and the order uploads started in."""
 
-    def __init__(self):
+    def __init__(self, budget):
+        self.budget = budget
         self.held = self.most = 0
         self.started = []
+        self.threads = []
         self.lock = threading.Lock()
 
-    def run(self, budget, name, size, release):
-        with budget.holding(size):
+    def start(self, name, size, release):
+        """An upload of ``size`` bytes on a thread of its own, holding them until ``release`` is set."""
+        thread = threading.Thread(target=self.run, args=(name, size, release), daemon=True)
+        thread.start()
+        self.threads.append(thread)
+
+    def join(self):
+        for thread in self.threads:
+            thread.join()
+
+    def run(self, name, size, release):
+        with self.budget.holding(size):
             with self.lock:
                 self.held += size
                 self.most = max(self.most, self.held)
@@ -549,12 +561,6 @@ class HeldBytes:
             release.wait(5)
             with self.lock:
                 self.held -= size
-
-
-def start(function, *args):
-    thread = threading.Thread(target=function, args=args, daemon=True)
-    thread.start()
-    return thread
 
 
 def wait_until(condition):
@@ -565,64 +571,66 @@ def wait_until(condition):
 
 
 def test_uploads_within_the_budget_run_together():
-    budget, held, release = ByteBudget(10 * MIB), HeldBytes(), threading.Event()
-    threads = [start(held.run, budget, n, 2 * MIB, release) for n in range(5)]
+    budget, release = ByteBudget(10 * MIB), threading.Event()
+    held = HeldBytes(budget)
+    for n in range(5):
+        held.start(n, 2 * MIB, release)
     wait_until(lambda: len(held.started) == 5)
     release.set()
-    for thread in threads:
-        thread.join()
+    held.join()
     assert held.most == 10 * MIB
     assert budget.held == 0
 
 
 def test_an_upload_that_would_exceed_the_budget_waits_for_bytes_to_be_released():
-    budget, held = ByteBudget(10 * MIB), HeldBytes()
+    budget = ByteBudget(10 * MIB)
+    held = HeldBytes(budget)
     release_a, release_rest = threading.Event(), threading.Event()
-    threads = [start(held.run, budget, "a", 6 * MIB, release_a), start(held.run, budget, "b", 3 * MIB, release_rest)]
+    held.start("a", 6 * MIB, release_a)
+    held.start("b", 3 * MIB, release_rest)
     wait_until(lambda: len(held.started) == 2)
-    threads.append(start(held.run, budget, "c", 4 * MIB, release_rest))
+    held.start("c", 4 * MIB, release_rest)
     wait_until(lambda: budget.waiting == 1)
     assert sorted(held.started) == ["a", "b"]
     release_a.set()  # a's 6 MiB are released: c's 4 fit next to b's 3
     wait_until(lambda: len(held.started) == 3)
     assert held.started[2] == "c" and budget.held == 7 * MIB
     release_rest.set()
-    for thread in threads:
-        thread.join()
+    held.join()
     assert held.most == 9 * MIB
 
 
 def test_uploads_start_in_the_order_they_asked_so_a_large_file_is_not_overtaken_for_ever():
-    budget, held = ByteBudget(10 * MIB), HeldBytes()
+    budget = ByteBudget(10 * MIB)
+    held = HeldBytes(budget)
     release_first, release_rest = threading.Event(), threading.Event()
-    threads = [start(held.run, budget, "small 1", 8 * MIB, release_first)]
+    held.start("small 1", 8 * MIB, release_first)
     wait_until(lambda: held.started == ["small 1"])
-    threads.append(start(held.run, budget, "large", 9 * MIB, release_rest))
+    held.start("large", 9 * MIB, release_rest)
     wait_until(lambda: budget.waiting == 1)
-    threads.append(start(held.run, budget, "small 2", 1 * MIB, release_rest))  # would fit now, but asked later
+    held.start("small 2", 1 * MIB, release_rest)  # would fit now, but asked later
     wait_until(lambda: budget.waiting == 2)
     release_first.set()
     wait_until(lambda: len(held.started) == 3)
     release_rest.set()
-    for thread in threads:
-        thread.join()
+    held.join()
     assert held.started == ["small 1", "large", "small 2"]
 
 
 def test_a_file_larger_than_the_budget_runs_alone():
-    budget, held = ByteBudget(10 * MIB), HeldBytes()
+    budget = ByteBudget(10 * MIB)
+    held = HeldBytes(budget)
     release_small, release_large = threading.Event(), threading.Event()
-    threads = [start(held.run, budget, "small", 1 * MIB, release_small)]
+    held.start("small", 1 * MIB, release_small)
     wait_until(lambda: held.started == ["small"])
-    threads.append(start(held.run, budget, "huge", 25 * MIB, release_large))
+    held.start("huge", 25 * MIB, release_large)
     wait_until(lambda: budget.waiting == 1)
     assert held.started == ["small"]
     release_small.set()
     wait_until(lambda: held.started == ["small", "huge"])
     assert budget.held == 10 * MIB  # counted as the whole budget: nothing else starts beside it
     release_large.set()
-    for thread in threads:
-        thread.join()
+    held.join()
     assert budget.held == 0
 
 
@@ -637,12 +645,13 @@ def test_bytes_are_released_when_an_upload_fails():
 
 
 def test_many_threads_never_hold_more_than_the_budget():
-    budget, held, release = ByteBudget(10 * MIB), HeldBytes(), threading.Event()
+    budget, release = ByteBudget(10 * MIB), threading.Event()
+    held = HeldBytes(budget)
     release.set()
     sizes = [(n * 7919) % (6 * MIB) + 1 for n in range(200)]
-    threads = [start(held.run, budget, n, size, release) for n, size in enumerate(sizes)]
-    for thread in threads:
-        thread.join()
+    for n, size in enumerate(sizes):
+        held.start(n, size, release)
+    held.join()
     assert sorted(held.started) == list(range(200))
     assert 0 < held.most <= 10 * MIB
     assert budget.held == 0 and budget.waiting == 0
