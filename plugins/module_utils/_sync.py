@@ -394,10 +394,14 @@ class ByteBudget:
     def __init__(self, limit):
         self.limit = limit
         self.held = 0
-        self.waiting = 0
         self._tickets_issued = 0
         self._ticket_served = 0
         self._condition = threading.Condition()
+
+    @property
+    def waiting(self):
+        """How many uploads wait for their turn."""
+        return self._tickets_issued - self._ticket_served
 
     @contextlib.contextmanager
     def holding(self, size):
@@ -405,9 +409,7 @@ class ByteBudget:
         with self._condition:
             ticket = self._tickets_issued
             self._tickets_issued += 1
-            self.waiting += 1
             self._condition.wait_for(lambda: ticket == self._ticket_served and self.held + size <= self.limit)
-            self.waiting -= 1
             self._ticket_served += 1
             self.held += size
             self._condition.notify_all()  # the next ticket may fit too
